@@ -1,0 +1,42 @@
+"""What the audio stage hands to the publish stage (the contract between the two)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A transcript cue: exact times from the synthesis timings plus the pauses inserted by mastering."""
+
+    start: float  # seconds from the start of the episode
+    end: float
+    text: str
+
+
+@dataclass(frozen=True)
+class ChapterOutput:
+    number: int
+    title: str
+    key: str  # stable chapter identity (Chapter.key) used for GUIDs
+    slug: str
+    episode: Path  # output/episodes/NN-slug.mp3
+    duration: float  # seconds, of the encoded episode
+    start: float  # seconds, where the chapter starts in the complete book
+    cues: tuple[Cue, ...]
+    description: str  # the chapter's opening, plain text
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    title: str
+    author: str
+    language: str
+    description: str
+    out_dir: Path
+    m4b: Path
+    mp3: Path
+    cover: Path
+    duration: float  # seconds, of the complete book
+    chapters: tuple[ChapterOutput, ...]

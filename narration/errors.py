@@ -1,0 +1,55 @@
+"""Domain errors. The CLI turns every :class:`NarrationError` into a clean message and exit code 1."""
+
+from __future__ import annotations
+
+
+class NarrationError(Exception):
+    """Base class of every error narration reports to its user."""
+
+
+class InputError(NarrationError):
+    """The input text (a source file or a script) cannot be used."""
+
+
+class ConfigError(NarrationError):
+    """``book.toml`` or an option has a bad value."""
+
+
+class ScriptsExistError(NarrationError):
+    """``split`` would overwrite chapter scripts that already exist."""
+
+
+class EngineError(NarrationError):
+    """A TTS engine is unknown, unavailable or failed."""
+
+
+class VoiceError(EngineError):
+    """A voice is unknown or is not a usable model."""
+
+
+class NetworkError(EngineError):
+    """An online engine could not reach its service."""
+
+
+class CacheError(NarrationError):
+    """The clip cache cannot be read or written."""
+
+
+class AudioError(NarrationError):
+    """Mastering or encoding failed."""
+
+
+class FFmpegError(AudioError):
+    """ffmpeg is missing or failed; the message carries the tail of its output."""
+
+
+class CoverError(NarrationError):
+    """The cover image cannot be used."""
+
+
+class PublishError(NarrationError):
+    """The feed, transcripts or site cannot be written."""
+
+
+class ServeError(NarrationError):
+    """The local server cannot start."""

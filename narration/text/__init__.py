@@ -1,0 +1,1 @@
+"""Stage 1: text. Clean a raw long text, split it into chapter scripts, normalise it to spoken form."""
