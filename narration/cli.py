@@ -57,11 +57,92 @@ SCRIPTS_OPTION = click.option(
 
 # --- split -------------------------------------------------------------------------------------
 
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("scripts"),
+    show_default=True,
+    help="Folder for the chapter scripts and book.toml.",
+)
+@click.option("--title", help="Book title (default: the text's own title line).")
+@click.option("--author", help="Author (default: from a Gutenberg header or book.toml, else Unknown).")
+@click.option("--language", help="Language code of the text, e.g. en (default: book.toml's, else en).")
+@click.option("--encoding", help="Encoding of SOURCE when it is not UTF-8, e.g. cp1252 or latin-1.")
+@click.option("--dry-run", is_flag=True, help="Print the report, write nothing.")
+@click.option("--force", is_flag=True, help="Replace chapter scripts already in --out (your edits are lost).")
+def split(
+    source: Path,
+    out_dir: Path,
+    title: str | None,
+    author: str | None,
+    language: str | None,
+    encoding: str | None,
+    dry_run: bool,
+    force: bool,
+) -> None:
+    """Split SOURCE (.txt or Markdown) into chapter scripts OUT/NN-slug.md.
+
+    Removes what must not be read aloud (image captions, Gutenberg license, contents tables,
+    footnote markers, markup), re-joins hard-wrapped lines, finds the chapter headings and writes
+    one editable script per chapter plus book.toml. Rules can be switched off in book.toml [text].
+
+    \b
+    Examples:
+      narration split book.txt --author "Jane Doe"
+      narration split book.md --out scripts/ --dry-run
+    """
+    from narration.text.split import format_report, split_file, write_scripts
+
+    result = split_file(source, out_dir, title=title, author=author, language=language, encoding=encoding)
+    write_scripts(result, out_dir, force=force, dry_run=dry_run)
+    click.echo(format_report(result, out_dir, dry_run=dry_run))
+    for warning in result.report.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
 # --- synth / status / voices -------------------------------------------------------------------
 
 # --- build ---------------------------------------------------------------------------------------
 
 # --- serve ---------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="The output folder of `narration build`.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: the LAN).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+def serve(out_dir: Path, host: str, port: int) -> None:
+    """Serve the output folder so a podcast app can subscribe to the feed.
+
+    The feed it serves points at the address the server is reached at. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      narration serve                          # http://localhost:8000/ on this machine
+      narration serve --host 0.0.0.0 --port 8080   # phones on the same network too
+    """
+    from narration.publish.serve import serve as run_server
+    from narration.publish.serve import server_url
+
+    def ready(server) -> None:
+        url = server_url(server)
+        click.echo(f"Serving {out_dir} at {url}")
+        click.echo(f"Podcast feed: {url}feed.xml   (Ctrl-C to stop)")
+        if host in ("0.0.0.0", "::"):
+            click.echo("On another device, use this machine's network address instead of localhost.")
+
+    run_server(out_dir, host, port, ready=ready)
 
 
 def main() -> None:

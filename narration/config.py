@@ -36,6 +36,15 @@ class TextConfig:
     rewrap: bool = True  # re-join hard-wrapped lines
     dehyphenate: bool = True  # re-join words hyphenated across a line break
     subheadings: bool = True  # keep box/inset titles as spoken subheadings
+    # heading detection (each signal can be switched off)
+    markdown_headings: bool = True  # "# Title", "## Title"
+    chapter_words: bool = True  # "Chapter 2", "PART IV. Title", title on the same or the next line
+    roman_headings: bool = True  # "IV." alone (title on the next line)
+    numbered_headings: bool = True  # "16. The defeat of the joint Left Opposition"
+    title_headings: bool = True  # unnumbered title lines standing alone ("The Kronstadt Uprising")
+    title_line: bool = True  # the document's first title line becomes the book title
+    front_matter: bool = True  # drop short non-prose lines between the title and the first heading
+    opening_title: str = "Introduction"  # chapter title of the text before the first heading
 
 
 @dataclass

@@ -1,0 +1,140 @@
+"""Transcripts (WebVTT and SRT) and the JSON chapters file, from the exact cues of the audio stage.
+
+Each cue of the audio stage is a sentence (or a spoken title) with its exact times. A sentence too
+long to read as one caption is split into captions of at most two lines of 42 characters; only
+inside such a sentence are times interpolated, in proportion to the characters.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from pathlib import Path
+
+from narration.audio.types import BuildResult, Cue
+from narration.errors import PublishError
+from narration.publish import layout
+from narration.publish.rules import CHAPTERS_FILE, CHAPTERS_JSON_VERSION, CUE_LINE_CHARS, CUE_MAX_LINES
+from narration.publish.text import one_line, timestamp
+from narration.publish.writing import write_if_changed
+
+MIN_CUE = 0.001  # seconds: a cue must end after it starts
+
+
+def wrap_lines(text: str) -> list[str]:
+    """A caption's lines: one if it fits, else two of about equal length when possible."""
+    if len(text) <= CUE_LINE_CHARS:
+        return [text]
+    breaks = [(max(i, len(text) - i - 1), i) for i, char in enumerate(text) if char == " "]
+    fitting = [pair for pair in breaks if pair[0] <= CUE_LINE_CHARS]
+    if CUE_MAX_LINES < 2 or not fitting:
+        return textwrap.wrap(text, CUE_LINE_CHARS, break_on_hyphens=False)
+    _, at = min(fitting)
+    return [text[:at], text[at + 1 :]]
+
+
+def _fits(text: str) -> bool:
+    return len(wrap_lines(text)) <= CUE_MAX_LINES
+
+
+def _balanced(words: Sequence[str], parts: int) -> list[str]:
+    """Split ``words`` into ``parts`` runs of about equal length (each word goes by its middle)."""
+    total = sum(len(w) + 1 for w in words)
+    chunks: list[list[str]] = [[] for _ in range(parts)]
+    offset = 0
+    for word in words:
+        middle = offset + (len(word) + 1) / 2
+        chunks[min(parts - 1, int(middle * parts / total))].append(word)
+        offset += len(word) + 1
+    return [" ".join(chunk) for chunk in chunks if chunk]
+
+
+def split_text(text: str) -> list[str]:
+    """Split a sentence into the fewest balanced captions that each fit two lines."""
+    text = one_line(text)
+    words = text.split(" ")
+    parts = max(1, math.ceil(len(text) / (CUE_LINE_CHARS * CUE_MAX_LINES)))
+    chunks = _balanced(words, parts)
+    while not all(map(_fits, chunks)) and parts < len(words):
+        parts += 1
+        chunks = _balanced(words, parts)
+    return chunks
+
+
+def split_cue(cue: Cue) -> list[Cue]:
+    """One cue per caption; times in proportion to the characters, within the sentence only."""
+    chunks = split_text(cue.text)
+    end = max(cue.end, cue.start + MIN_CUE)
+    weights = [len(c) + 1 for c in chunks]
+    total, done, cues = sum(weights), 0, []
+    for chunk, weight in zip(chunks, weights):
+        start = cue.start + (end - cue.start) * done / total
+        done += weight
+        cues.append(Cue(start, cue.start + (end - cue.start) * done / total, chunk))
+    return cues
+
+
+def readable_cues(cues: Iterable[Cue]) -> list[Cue]:
+    return [part for cue in cues if one_line(cue.text) for part in split_cue(cue)]
+
+
+def book_cues(result: BuildResult) -> list[Cue]:
+    """Every chapter's cues, shifted to the chapter's start in the complete book."""
+    return [Cue(c.start + ch.start, c.end + ch.start, c.text) for ch in result.chapters for c in ch.cues]
+
+
+def _caption(cue: Cue) -> str:
+    return "\n".join(wrap_lines(cue.text))
+
+
+def to_vtt(cues: Sequence[Cue]) -> str:
+    blocks = ["WEBVTT\n"]
+    for n, cue in enumerate(cues, 1):
+        text = html.escape(_caption(cue), quote=False)
+        blocks.append(f"{n}\n{timestamp(cue.start)} --> {timestamp(cue.end)}\n{text}\n")
+    return "\n".join(blocks)
+
+
+def to_srt(cues: Sequence[Cue]) -> str:
+    blocks = [
+        f"{n}\n{timestamp(cue.start, ',')} --> {timestamp(cue.end, ',')}\n{_caption(cue)}\n"
+        for n, cue in enumerate(cues, 1)
+    ]
+    return "\n".join(blocks)
+
+
+def chapters_document(result: BuildResult) -> dict:
+    """The complete book's chapters in the JSON chapters format, version 1.2."""
+    starts = [c.start for c in result.chapters]
+    if any(b < a for a, b in zip(starts, starts[1:])):
+        raise PublishError(f"chapter start times are not in ascending order: {starts}")
+    return {
+        "version": CHAPTERS_JSON_VERSION,
+        "title": result.title,
+        "author": result.author,
+        "podcastName": result.title,
+        "fileName": result.mp3.name,
+        "chapters": [{"startTime": round(c.start, 3), "title": c.title} for c in result.chapters],
+    }
+
+
+RENDERERS = {"vtt": to_vtt, "srt": to_srt}
+
+
+def _write_formats(out_dir: Path, rel_for: Callable[[str], str], cues: Sequence[Cue]) -> None:
+    for ext, render in RENDERERS.items():
+        write_if_changed(out_dir / rel_for(ext), render(cues))
+
+
+def write_transcripts(result: BuildResult) -> None:
+    """Write the WebVTT and SRT files of every episode and of the complete book, and chapters.json."""
+    out_dir = Path(result.out_dir)
+    for chapter in result.chapters:
+        _write_formats(out_dir, partial(layout.episode_transcript, chapter), readable_cues(chapter.cues))
+    _write_formats(out_dir, partial(layout.book_transcript, result), readable_cues(book_cues(result)))
+    document = json.dumps(chapters_document(result), ensure_ascii=False, indent=2)
+    write_if_changed(out_dir / CHAPTERS_FILE, document + "\n")

@@ -1,0 +1,137 @@
+"""Book -> work: what has to be spoken, cut into engine-sized pieces with their cache keys.
+
+Each chapter's title and each section is cut into sentences (``split_sentences``), grouped into
+pieces that fit the engine (``chunk_sentences``), and every sentence is normalised to spoken form
+(``to_spoken`` with the book's lexicon). Characters the voice cannot say are dropped with a warning;
+sentences with nothing left to say are skipped, and so are pieces and sections left empty.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from narration.errors import ConfigError, InputError
+from narration.model import Book, Chapter
+from narration.synth.cache import clip_key
+from narration.text import spoken as spoken_form
+from narration.text.sentences import chunk_sentences, split_sentences
+
+log = logging.getLogger(__name__)
+
+_SAYABLE = re.compile(r"\w")
+_unspeakable = getattr(spoken_form, "unspeakable", lambda text: "")  # TEMP until the helper lands
+_RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Sentences spoken as one clip: as written (for transcripts) and as the engine receives them."""
+
+    key: str
+    written: tuple[str, ...]
+    spoken: tuple[str, ...]
+
+    @property
+    def chars(self) -> int:
+        return sum(len(s) for s in self.spoken)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A chapter title or a section, and its pieces in reading order."""
+
+    kind: Literal["title", "section"]
+    id: str  # chapter.slug for a title, section.id for a section
+    chapter: int
+    pieces: tuple[Piece, ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    items: tuple[Item, ...]
+
+    def pieces(self) -> dict[str, Piece]:
+        """Every distinct piece, by key, in reading order."""
+        return {piece.key: piece for item in self.items for piece in item.pieces}
+
+
+@dataclass(frozen=True)
+class Speech:
+    """How text becomes engine input: the normalisation lexicon and the engine's limits."""
+
+    identity_digest: str
+    max_chars: int
+    lexicon: Mapping[str, str]
+
+
+def parse_ranges(text: str) -> list[int]:
+    """``"1-3,5"`` -> ``[1, 2, 3, 5]``; :class:`ConfigError` for anything else."""
+    numbers: list[int] = []
+    for part in text.split(","):
+        match = _RANGE.match(part)
+        if not match:
+            raise ConfigError(f"chapters: {text!r} is not a list of numbers and ranges like 1-3,5")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+        if first < 1 or last < first:
+            raise ConfigError(f"chapters: {part.strip()!r} is not a valid range (chapters count from 1)")
+        numbers.extend(n for n in range(first, last + 1) if n not in numbers)
+    return numbers
+
+
+def select_chapters(book: Book, numbers: Sequence[int] | None) -> tuple[Chapter, ...]:
+    """The chapters with these 1-based numbers (all when None); :class:`InputError` for a missing one."""
+    if numbers is None:
+        return book.chapters
+    missing = [n for n in numbers if not 1 <= n <= len(book.chapters)]
+    if missing:
+        raise InputError(f"no chapter {missing[0]}: the book has {len(book.chapters)} chapters")
+    return tuple(book.chapters[n - 1] for n in sorted(set(numbers)))
+
+
+def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:
+    """The engine's text for a written sentence, and the characters dropped from it."""
+    dropped = _unspeakable(sentence)
+    text = spoken_form.to_spoken(sentence, lexicon)
+    if dropped:
+        text = " ".join(text.translate({ord(c): " " for c in dropped}).split())
+    return (text if _SAYABLE.search(text) else ""), dropped
+
+
+def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
+    """Cut a title or section into pieces; warn once about characters the voice cannot say."""
+    pieces = []
+    dropped: set[str] = set()
+    for group in chunk_sentences(split_sentences(text), speech.max_chars):
+        pairs = []
+        for sentence in group:
+            said, lost = speakable(sentence, speech.lexicon)
+            dropped.update(lost)
+            if said:
+                pairs.append((sentence, said))
+        if pairs:
+            written, spoken = (tuple(x) for x in zip(*pairs))
+            pieces.append(Piece(clip_key(speech.identity_digest, spoken), written, spoken))
+    if dropped:
+        log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
+    if not pieces:
+        log.warning("%s: nothing to say in %r; skipped", where, text[:60])
+    return tuple(pieces)
+
+
+def chapter_items(chapter: Chapter, speech: Speech) -> list[Item]:
+    where = f"chapter {chapter.number} ({chapter.slug})"
+    items = [Item("title", chapter.slug, chapter.number, make_pieces(chapter.title, speech, f"{where}, title"))]
+    for index, section in enumerate(chapter.sections, 1):
+        pieces = make_pieces(section.text, speech, f"{where}, section {index}")
+        items.append(Item("section", section.id, chapter.number, pieces))
+    return items
+
+
+def build_plan(book: Book, speech: Speech, chapters: Sequence[int] | None = None) -> Plan:
+    """Every title and section of the selected chapters, cut into keyed pieces."""
+    items = [item for chapter in select_chapters(book, chapters) for item in chapter_items(chapter, speech)]
+    return Plan(tuple(items))

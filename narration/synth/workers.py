@@ -1,0 +1,144 @@
+"""Making clips: one :class:`Worker` per process, each with its own engine loaded once.
+
+With one job the worker runs in the calling process. With more, a process pool runs one worker per
+process (built by the pool's initializer, so the model loads once per process, not per piece).
+Workers write their clips to the cache themselves, so a killed run loses only the clips in flight.
+Ctrl-C stops the pool: workers ignore SIGINT (the parent decides) and turn the SIGTERM of
+``Pool.terminate`` into a clean exit, so no half-written file is left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from narration.errors import EngineError, NarrationError
+from narration.synth.cache import ClipCache, ClipMeta
+from narration.synth.engines import EngineSpec, get_engine
+
+log = logging.getLogger(__name__)
+
+Task = tuple[str, tuple[str, ...]]  # (cache key, normalised sentences)
+
+
+class Worker:
+    """An engine and the cache it fills."""
+
+    def __init__(self, spec: EngineSpec, cache_root: Path) -> None:
+        self.engine = get_engine(spec)
+        self.cache = ClipCache(cache_root)
+
+    def load(self) -> None:
+        self.engine.load()
+
+    def make(self, task: Task) -> ClipMeta:
+        """Speak each sentence separately, join them, store the clip with exact sentence times."""
+        key, sentences = task
+        rate = self.engine.sample_rate
+        parts: list[np.ndarray] = []
+        boundaries: list[tuple[float, float]] = []
+        position = 0
+        for sentence in sentences:
+            samples = self._speak(sentence, rate)
+            parts.append(samples)
+            boundaries.append((position / rate, (position + len(samples)) / rate))
+            position += len(samples)
+        audio = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int16)
+        extra = {"engine": self.engine.identity, "spoken": list(sentences)}
+        return self.cache.store(key, audio, rate, boundaries, extra)
+
+    def _speak(self, sentence: str, rate: int) -> np.ndarray:
+        try:
+            chunks = list(self.engine.synthesize(sentence))
+        except NarrationError:
+            raise
+        except Exception as exc:  # an engine's own failure: report it, with the sentence
+            raise EngineError(f"{self.engine.name} failed on {sentence[:80]!r}: {type(exc).__name__}: {exc}") from exc
+        for chunk in chunks:
+            if chunk.sample_rate != rate:
+                raise EngineError(f"{self.engine.name} produced {chunk.sample_rate} Hz audio, expected {rate} Hz")
+        return np.concatenate([c.samples for c in chunks]) if chunks else np.zeros(0, dtype=np.int16)
+
+
+# This process's worker when it is a pool process (set once by the pool's initializer): the
+# per-process engine the pool pattern needs. A failure to build it is kept and raised by each task.
+_POOL_WORKER: Worker | NarrationError | None = None
+
+
+def _init_pool_worker(spec: EngineSpec, cache_root: str) -> None:
+    global _POOL_WORKER
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
+    _watch_parent()
+    try:
+        worker = Worker(spec, Path(cache_root))
+        worker.load()
+        _POOL_WORKER = worker
+    except NarrationError as exc:
+        _POOL_WORKER = exc
+
+
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(1)  # unwinds, so atomic writes remove their temp files
+
+
+def _watch_parent() -> None:
+    """Exit when the parent dies (killed): a pool process would otherwise wait for work forever."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def _make_in_pool(task: Task) -> ClipMeta:
+    if isinstance(_POOL_WORKER, NarrationError):
+        raise _POOL_WORKER
+    if _POOL_WORKER is None:
+        raise EngineError("worker process was not initialised")
+    return _POOL_WORKER.make(task)
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where there is one: workers fork from a clean process with the modules preloaded."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["narration.synth.workers", "piper"])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+def make_clips(
+    spec: EngineSpec, cache_root: Path, tasks: list[Task], jobs: int, on_done: Callable[[ClipMeta], None]
+) -> None:
+    """Make every clip in ``tasks`` with ``jobs`` processes, calling ``on_done`` as each is stored.
+
+    On any exception (Ctrl-C included) the pool is terminated; clips already stored stay.
+    """
+    if jobs <= 1:
+        worker = Worker(spec, cache_root)
+        for task in tasks:
+            on_done(worker.make(task))
+        return
+    pool = _context().Pool(jobs, initializer=_init_pool_worker, initargs=(spec, str(cache_root)))
+    try:
+        for meta in pool.imap_unordered(_make_in_pool, tasks):
+            on_done(meta)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()

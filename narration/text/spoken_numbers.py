@@ -1,0 +1,131 @@
+"""Spoken form, part 3: roman numerals in context, number ranges and years.
+
+Each function takes text and returns text. espeak-ng reads a capital roman numeral as "roman two"
+(``World War II`` -> "World War roman two") and a year as "nineteen hundred seventeen"; numbers
+become words here, with ``num2words``. A roman numeral is only read as a number in context (after
+``Chapter``/``World War``/..., after a regnal name, or as ``the XVII Congress``): the pronoun ``I``
+and words such as ``MIX`` or ``CIVIL`` stay as they are.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from num2words import num2words
+
+from narration.text.spoken_data import NUMERAL_KEYWORDS, PRONOUN_I_FOLLOWERS, REGNAL_NAMES, REGNAL_TITLES
+
+_ROMAN_FORM = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
+_KEYWORDS = "|".join(k.replace(" ", r"\s+") for k in sorted(NUMERAL_KEYWORDS, key=len, reverse=True))
+_KEYWORD_NUMERAL = re.compile(rf"\b((?i:{_KEYWORDS}))(\s+)([IVXLCDM]+|[ivxlcdm]+)\b(?![.'-]\w)")
+_REGNAL = re.compile(r"\b(?:([A-Z][a-z]+)\s+)?([A-Z][a-z]+)(\s+)([IVXLCDM]+)\b(?![.'-]\w)")
+_ORDINAL_BEFORE_NOUN = re.compile(r"\b([Tt]he\s+)([IVXL]{2,})(\s+)(?=[A-Z][a-z])")
+_NEXT_WORD = re.compile(r"\s+(\w+)")
+_DASH = "-\u2012\u2013\u2014"
+# a digit group is part of a larger number when a "," or "." joins it to more digits ("1,240,000", "3.1416")
+_RANGE = re.compile(
+    rf"(?<![\w.{_DASH}])(?<!\d,)(\d+)[ \t]?[{_DASH}][ \t]?(\d+)(?!\w|[,.]\d|[{_DASH}]\d)"
+)
+_YEAR = re.compile(
+    r"(?<![\w$£€#])(?<![\d][,.])(1[1-9]\d\d|20\d\d)(s?)(?!\w|[,.]\d|%|\s?(?:per ?cent|percent)\b)"
+)
+
+
+def roman_value(numeral: str) -> int | None:
+    """The value of a well-formed roman numeral in one case (``"XIV"`` -> 14), else None."""
+    if not numeral or not (numeral.isupper() or numeral.islower()):
+        return None
+    upper = numeral.upper()
+    if not _ROMAN_FORM.fullmatch(upper):
+        return None
+    values = [_ROMAN_VALUES[c] for c in upper]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+
+
+@lru_cache(maxsize=4096)
+def _number_words(number: int, to: str) -> str:
+    return num2words(number, to=to)
+
+
+def _words(number: int, numeral: str, to: str = "cardinal") -> str:
+    words = _number_words(number, to)
+    return words.title() if numeral.isupper() else words
+
+
+def _pronoun_follows(text: str, numeral: str, end: int) -> bool:
+    """Whether a lone ``I`` is the pronoun: "when Peter I think ..."."""
+    if numeral != "I":
+        return False
+    match = _NEXT_WORD.match(text, end)
+    return match is not None and match.group(1).lower() in PRONOUN_I_FOLLOWERS
+
+
+def keyword_numerals(text: str) -> str:
+    """``World War II`` -> ``World War Two``, ``Chapter IV`` -> ``Chapter Four``, ``Volume II`` ->
+    ``Volume Two``, ``page iv`` -> ``page four`` (the keywords are ``NUMERAL_KEYWORDS``)."""
+
+    def replace(match: re.Match[str]) -> str:
+        keyword, space, numeral = match.groups()
+        value = roman_value(numeral)
+        if value is None or _pronoun_follows(text, numeral, match.end()):
+            return match.group()
+        return f"{keyword}{space}{_words(value, numeral)}"
+
+    return _KEYWORD_NUMERAL.sub(replace, text)
+
+
+def regnal_numerals(text: str) -> str:
+    """``Louis XIV`` -> ``Louis the Fourteenth``, ``Tsar Boris III`` -> ``Tsar Boris the Third``:
+    after a name in ``REGNAL_NAMES`` or any name after a title in ``REGNAL_TITLES``."""
+
+    def replace(match: re.Match[str]) -> str:
+        title, name, _, numeral = match.groups()
+        value = roman_value(numeral)
+        regnal = name in REGNAL_NAMES or title in REGNAL_TITLES
+        if not regnal or value is None or _pronoun_follows(text, numeral, match.end()):
+            return match.group()
+        prefix = f"{title} " if title else ""
+        return f"{prefix}{name} the {_words(value, numeral, 'ordinal')}"
+
+    return _REGNAL.sub(replace, text)
+
+
+def ordinal_numerals(text: str) -> str:
+    """``the XVII Congress`` -> ``the Seventeenth Congress`` (a numeral of two letters or more
+    between "the" and a name)."""
+
+    def replace(match: re.Match[str]) -> str:
+        the, numeral, space = match.groups()
+        value = roman_value(numeral)
+        return match.group() if value is None else f"{the}{_words(value, numeral, 'ordinal')}{space}"
+
+    return _ORDINAL_BEFORE_NOUN.sub(replace, text)
+
+
+def ranges_to_words(text: str) -> str:
+    """``pages 102-103`` -> ``pages 102 to 103``, ``1927-28`` -> ``1927 to 28``, ``1917–1964`` ->
+    ``1917 to 1964``: a dash between two numbers where the second (completed from the first, as
+    in ``1927-28``) is larger; scores, dates like ``2024-01-05`` and phone numbers are left alone."""
+
+    def replace(match: re.Match[str]) -> str:
+        first, last = match.groups()
+        completed = first[: max(0, len(first) - len(last))] + last
+        return f"{first} to {last}" if int(completed) > int(first) else match.group()
+
+    return _RANGE.sub(replace, text)
+
+
+def years_to_words(text: str) -> str:
+    """``1917`` -> ``nineteen seventeen``, ``1920s`` -> ``nineteen twenties``: four-digit numbers
+    from 1100 to 2099 read as years (not amounts with ``%``/``percent``/currency, nor parts of
+    ``1,240,000`` or ``3.1416``)."""
+
+    def replace(match: re.Match[str]) -> str:
+        words = _number_words(int(match.group(1)), "year")
+        if not match.group(2):
+            return words
+        return words[:-1] + "ies" if words.endswith("y") else words + "s"
+
+    return _YEAR.sub(replace, text)
