@@ -110,6 +110,8 @@ def split(
 
 # --- serve ---------------------------------------------------------------------------------------
 
+from narration.publish.rules import DEFAULT_HOST, DEFAULT_PORT  # noqa: E402  (kept inside this block)
+
 
 @cli.command()
 @click.option(
@@ -120,8 +122,8 @@ def split(
     show_default=True,
     help="The output folder of `narration build`.",
 )
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: the LAN).")
-@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (0.0.0.0: the LAN).")
+@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port to listen on.")
 def serve(out_dir: Path, host: str, port: int) -> None:
     """Serve the output folder so a podcast app can subscribe to the feed.
 
@@ -129,8 +131,8 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
     \b
     Examples:
-      narration serve                          # http://localhost:8000/ on this machine
-      narration serve --host 0.0.0.0 --port 8080   # phones on the same network too
+      narration serve                               # http://127.0.0.1:8000/, this machine
+      narration serve --host 0.0.0.0 --port 8080    # phones on the same network too
     """
     from narration.publish.serve import serve as run_server
     from narration.publish.serve import server_url

@@ -66,7 +66,8 @@ def build_result(
     slug = slugify(title) or "book"
     chapters, start = [], 0.0
     for number, spec in enumerate(specs, 1):
-        episode = tone(out_dir / "episodes" / f"{number:02d}-{spec.key}.mp3", spec.seconds, MP3_CODEC, 300 + 100 * number)
+        path = out_dir / "episodes" / f"{number:02d}-{spec.key}.mp3"
+        episode = tone(path, spec.seconds, MP3_CODEC, 300 + 100 * number)
         duration = MP3(episode).info.length
         cues = tuple(Cue(s, e, t) for s, e, t in spec.cues)
         chapters.append(ChapterOutput(number, spec.title, spec.key, f"{number:02d}-{spec.key}", episode,

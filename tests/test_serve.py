@@ -15,7 +15,6 @@ import podcastparser
 import pytest
 from click.testing import CliRunner
 from publish_support import relocate, template_build  # noqa: F401
-from publish_support import build_result
 
 from narration.cli import cli
 from narration.errors import ServeError

@@ -120,7 +120,9 @@ def test_a_chapter_can_be_chosen_with_the_keyboard(site, page):
     page.keyboard.press("Enter")
     page.evaluate("document.getElementById('book-player').pause()")
     assert current_time(page) == pytest.approx(result.chapters[1].start, abs=0.3)
-    labels = page.eval_on_selector_all("audio, button", "els => els.map(e => e.getAttribute('aria-label') || e.textContent.trim())")
+    labels = page.eval_on_selector_all(
+        "audio, button", "els => els.map(e => e.getAttribute('aria-label') || e.textContent.trim())"
+    )
     assert all(labels)
 
 

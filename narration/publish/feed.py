@@ -12,8 +12,10 @@ import logging
 import re
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from datetime import timedelta
 from email.utils import format_datetime
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -130,13 +132,15 @@ def _channel_head(channel: etree._Element, result: BuildResult, settings: Publis
     _sub(channel, "podcast:medium", "audiobook")
 
 
-def _transcripts(item: etree._Element, settings: PublishSettings, rel_for, language: str) -> None:
+def _transcripts(
+    item: etree._Element, settings: PublishSettings, rel_for: Callable[[str], str], language: str
+) -> None:
     for ext, kind in TRANSCRIPTS:
         url = layout.url(settings.base_url, rel_for(ext))
         _sub(item, "podcast:transcript", url=url, type=kind, language=language, rel="captions")
 
 
-def _item_common(item, title: str, description: str, guid: str, n: int, duration: float) -> None:
+def _item_common(item: etree._Element, title: str, description: str, guid: str, n: int, duration: float) -> None:
     _sub(item, "title", title)
     _sub(item, "itunes:title", title)
     _sub_html(item, "description", html_description(description))
@@ -145,7 +149,9 @@ def _item_common(item, title: str, description: str, guid: str, n: int, duration
     _sub(item, "itunes:duration", str(max(1, round(duration))))
 
 
-def _episode(channel, result: BuildResult, settings: PublishSettings, chapter: ChapterOutput, guid: str) -> None:
+def _episode(
+    channel: etree._Element, result: BuildResult, settings: PublishSettings, chapter: ChapterOutput, guid: str
+) -> None:
     item = _sub(channel, "item")
     description = chapter.description or f"Chapter {chapter.number} of {result.title}."
     _item_common(item, chapter.title, description, guid, chapter.number, chapter.duration)
@@ -153,7 +159,7 @@ def _episode(channel, result: BuildResult, settings: PublishSettings, chapter: C
     _enclosure(item, settings, result, chapter.episode)
     _sub(item, "itunes:episode", str(chapter.number))
     _sub(item, "itunes:episodeType", "full")
-    _transcripts(item, settings, lambda ext: layout.episode_transcript(chapter, ext), result.language)
+    _transcripts(item, settings, partial(layout.episode_transcript, chapter), result.language)
 
 
 def book_description(result: BuildResult) -> str:
@@ -169,16 +175,17 @@ def _psc_chapters(item: etree._Element, result: BuildResult) -> None:
         _sub(chapters, "psc:chapter", start=timestamp(chapter.start), title=chapter.title)
 
 
-def _book_item(channel, result: BuildResult, settings: PublishSettings) -> None:
+def _book_item(channel: etree._Element, result: BuildResult, settings: PublishSettings) -> None:
     item = _sub(channel, "item")
     title = f"{result.title} (complete audiobook)"
-    _item_common(item, title, book_description(result), book_guid(result), len(result.chapters) + 1, result.duration)
+    last = max(c.number for c in result.chapters)  # dated after every chapter, even in a partial build
+    _item_common(item, title, book_description(result), book_guid(result), last + 1, result.duration)
     _sub(item, "link", f"{layout.url(settings.base_url, PAGE_FILE)}#listen")
     _enclosure(item, settings, result, result.mp3)
     _sub(item, "itunes:episodeType", "bonus")
     _sub(item, "podcast:chapters", url=layout.url(settings.base_url, CHAPTERS_FILE), type=CHAPTERS_JSON_MIME)
     _psc_chapters(item, result)
-    _transcripts(item, settings, lambda ext: layout.book_transcript(result, ext), result.language)
+    _transcripts(item, settings, partial(layout.book_transcript, result), result.language)
 
 
 def render_feed(result: BuildResult, settings: PublishSettings) -> bytes:

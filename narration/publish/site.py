@@ -30,7 +30,8 @@ EPISODE = Template(
         <h3>$number. $title</h3>
         <p>$blurb</p>
         <audio controls preload="none" src="$src" aria-label="Episode $number: $title"></audio>
-        <p class="links"><a href="$src" download>MP3 ($duration)</a><a href="$vtt">Transcript (WebVTT)</a><a href="$srt">Transcript (SRT)</a></p>
+        <p class="links"><a href="$src" download>MP3 ($duration)</a><a href="$vtt">Transcript (WebVTT)</a>\
+<a href="$srt">Transcript (SRT)</a></p>
       </li>"""
 )
 DOWNLOAD = Template('      <li><a href="$href" download>$label</a> <span class="meta">($size)</span></li>')

@@ -58,7 +58,8 @@ def timestamp(seconds: float, sep: str = ".") -> str:
 def plain_to_html(text: str) -> str:
     """Plain text as simple HTML: escaped, paragraphs in <p>, line breaks as <br>."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return "".join("<p>" + "<br>".join(html.escape(line.strip(), quote=False) for line in p.splitlines()) + "</p>" for p in paragraphs)
+    lines = [[html.escape(line.strip(), quote=False) for line in p.splitlines()] for p in paragraphs]
+    return "".join("<p>" + "<br>".join(para) + "</p>" for para in lines)
 
 
 def html_description(text: str, limit: int = DESCRIPTION_LIMIT_BYTES) -> str:

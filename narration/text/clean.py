@@ -105,8 +105,14 @@ def normalise(text: str, markdown: bool = False) -> str:
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate({0xA0: " ", 0x2007: " ", 0x202F: " ", 0x09: "    ", 0x0C: "\n", 0x2028: "\n",
                            0x2029: "\n\n", 0x200B: None, 0xAD: None, 0xFEFF: None})
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = "\n".join(_strip_line(line, markdown) for line in text.split("\n"))
     return setext_to_atx(text) if markdown else text
+
+
+def _strip_line(line: str, markdown: bool) -> str:
+    """Trailing spaces removed; in Markdown a hard break (two trailing spaces) becomes ``\\``."""
+    stripped = line.rstrip()
+    return stripped + "\\" if markdown and stripped and line.endswith("  ") else stripped
 
 
 def setext_to_atx(text: str) -> str:

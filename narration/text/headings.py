@@ -192,7 +192,7 @@ def title_score(text: str, numbered: bool = False) -> float:
     if not numbered and starts_lower(text):
         score -= 3
     if is_quoted(text):
-        score -= 1 if is_whole_quote(text) and punct in ("", "…") else 3
+        score -= 0.5 if is_whole_quote(text) and punct in ("", "…") else 3
     if not numbered and ", " in text:
         score -= 1
     return score

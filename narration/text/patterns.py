@@ -14,8 +14,8 @@ OPEN_QUOTES = "\"'“‘«„‚"
 CLOSE_QUOTES = "\"'”’»“‘"
 QUOTES = OPEN_QUOTES + CLOSE_QUOTES
 CLOSERS = CLOSE_QUOTES + ")]}*_"  # trailing characters skipped before looking at the last punctuation
-SENTENCE_END = ".!?…"
-TERMINAL_PUNCT = ".!?,;:…"
+SENTENCE_END = frozenset(".!?…")
+TERMINAL_PUNCT = frozenset(".!?,;:…")
 
 # --- Project Gutenberg ----------------------------------------------------------------------------
 
@@ -105,7 +105,7 @@ NUMBER_WORDS = (
 _NUMBER = r"(?:\d{1,4}|[IVXLCDM]{1,8}|[ivxlcdm]{1,8}|" + "|".join(NUMBER_WORDS) + r")"
 CHAPTER_HEADING = re.compile(
     r"^(?P<label>(?:" + "|".join(CHAPTER_WORDS) + r")\s+" + _NUMBER + r"(?:[-\s]" + _NUMBER + r")?)"
-    r"\s*(?:[.:\-–—]+\s*(?P<title>\S.*)|\s+(?P<title2>\S.*))?$",
+    r"\s*(?:[.:\-–—]+\s*(?P<title>\S.*)?|\s+(?P<title2>\S.*))?$",
     re.IGNORECASE,
 )
 ROMAN_HEADING = re.compile(r"^(?P<label>[IVXLCDM]{1,8})\s*(?:[.:\-–—]\s*(?P<title>\S.*)?)?$")

@@ -156,7 +156,8 @@ def looks_like_markdown(text: str) -> bool:
 
 def tidy_block(block: str) -> str:
     """Lines stripped, runs of spaces collapsed, empty lines dropped."""
-    return "\n".join(" ".join(line.split()) for line in block.split("\n") if line.strip())
+    lines = (" ".join(line.split()).removesuffix("\\").rstrip() for line in block.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 def paragraph_text(block: str) -> str:

@@ -23,7 +23,7 @@ _UNSPEAKABLE = re.compile(f"[^{SPEAKABLE_RANGES}]")
 _LIST_MARKER = re.compile(
     rf"^[ \t]*(?:(\d{{1,{LIST_MARKER_DIGITS}}})[.)]|\(?(\d{{1,{LIST_MARKER_DIGITS}}}|[a-zA-Z])\))[ \t]+(?=\S)", re.M
 )
-_ELLIPSIS = re.compile(r"\.(?:[ \t]?\.){2,}")
+_ELLIPSIS = re.compile(r"[ \t]*\.(?:[ \t]?\.){2,}[ \t]*")
 _SPACED_DASH = re.compile(rf"(?:^|(?<=\s))(?:[{DASHES}]+|-{{1,3}})(?=\s|$)", re.M)
 _SPACED_SLASH = re.compile(r"(?<=\s)/(?=\s)")
 _PAIRED_DASH = re.compile(r"(?<=\w)(?:[\u2014\u2015]|--)(?=\w)")

@@ -19,17 +19,18 @@ from narration.text.spoken_data import NUMERAL_KEYWORDS, PRONOUN_I_FOLLOWERS, RE
 _ROMAN_FORM = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _KEYWORDS = "|".join(k.replace(" ", r"\s+") for k in sorted(NUMERAL_KEYWORDS, key=len, reverse=True))
-_KEYWORD_NUMERAL = re.compile(rf"\b((?i:{_KEYWORDS}))(\s+)([IVXLCDM]+|[ivxlcdm]+)\b(?![.'-]\w)")
-_REGNAL = re.compile(r"\b(?:([A-Z][a-z]+)\s+)?([A-Z][a-z]+)(\s+)([IVXLCDM]+)\b(?![.'-]\w)")
+_KEYWORD_NUMERAL = re.compile(rf"\b((?i:{_KEYWORDS}))(\s+)([IVXLCDM]+|[ivxlcdm]+)\b(?![.-]\w)")
+_REGNAL = re.compile(r"\b(?:([A-Z][a-z]+)\s+)?([A-Z][a-z]+)(\s+)([IVXLCDM]+)\b(?![.-]\w)")
 _ORDINAL_BEFORE_NOUN = re.compile(r"\b([Tt]he\s+)([IVXL]{2,})(\s+)(?=[A-Z][a-z])")
 _NEXT_WORD = re.compile(r"\s+(\w+)")
-_DASH = "-\u2012\u2013\u2014"
+_DASH = "\u2012\u2013\u2014-"  # the hyphen last: a literal, not a range, inside [...]
 # a digit group is part of a larger number when a "," or "." joins it to more digits ("1,240,000", "3.1416")
 _RANGE = re.compile(
-    rf"(?<![\w.{_DASH}])(?<!\d,)(\d+)[ \t]?[{_DASH}][ \t]?(\d+)(?!\w|[,.]\d|[{_DASH}]\d)"
+    rf"(?<![\d.{_DASH}])(?<!\d,)(\d+)[ \t]?[{_DASH}][ \t]?(\d+)(?!\w|[,.]\d|[{_DASH}]\d)"
 )
 _YEAR = re.compile(
-    r"(?<![\w$£€#])(?<![\d][,.])(1[1-9]\d\d|20\d\d)(s?)(?!\w|[,.]\d|%|\s?(?:per ?cent|percent)\b)"
+    rf"(?<![\w$£€#{_DASH}])(?<!\d[,.])(1[1-9]\d\d|20\d\d)(s?)"
+    rf"(?!\w|[,.]\d|[{_DASH}]\d|%|\s?(?:per ?cent|percent)\b)"
 )
 
 

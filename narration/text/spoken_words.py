@@ -18,7 +18,7 @@ from narration.text.spoken_data import (
 )
 
 _NEXT_WORD = re.compile(r"\s+[\"'(\[]*(\w+)")
-_AT_END = re.compile(r"[\s\"')\]]*\Z")
+_AT_END = re.compile(r"[\s\"']*\Z")
 _PREVIOUS_WORD = re.compile(r"(\w+)\W*?\s+\Z")
 _NUMBER = re.compile(r"\d|(?:[ivxlcdm]+|[IVXLCDM]+)\Z")
 _EXPANDED = sorted((a.written for a in ABBREVIATIONS if a.spoken is not None), key=len, reverse=True)
