@@ -14,7 +14,10 @@ from narration.text.sentences import chunk_sentences, cut_sentence, split_senten
     "text, expected",
     [
         ("Lt. William Jones arrived. Then he left.", ["Lt. William Jones arrived.", "Then he left."]),
-        ("Gen. Denikin and Dr. Jones met Mr. and Mrs. Smith. They talked.", ["Gen. Denikin and Dr. Jones met Mr. and Mrs. Smith.", "They talked."]),
+        (
+            "Gen. Denikin and Dr. Jones met Mr. and Mrs. Smith. They talked.",
+            ["Gen. Denikin and Dr. Jones met Mr. and Mrs. Smith.", "They talked."],
+        ),
         ("He lived in St. Petersburg. It was cold.", ["He lived in St. Petersburg.", "It was cold."]),
         ("See vol. II, p. 12 and pp. 102-103. Next.", ["See vol. II, p. 12 and pp. 102-103.", "Next."]),
         ("Edited by Carr (2nd ed. Penguin). Fine.", ["Edited by Carr (2nd ed. Penguin).", "Fine."]),
@@ -32,14 +35,19 @@ def test_etc_ends_a_sentence_only_before_a_capital():
         "This circumstance may appear.",
     ]
     assert split_sentences("bread, salt, etc. and more.") == ["bread, salt, etc. and more."]
-    assert split_sentences("the title 'soviets', etc.) were preserved.") == ["the title 'soviets', etc.) were preserved."]
+    assert split_sentences("the title 'soviets', etc.) were preserved.") == [
+        "the title 'soviets', etc.) were preserved."
+    ]
 
 
 @pytest.mark.parametrize(
     "text, expected",
     [
         ("(J.N. Westwood, Russia 1917 to 1964, page 38)", ["(J.N. Westwood, Russia 1917 to 1964, page 38)"]),
-        ("(Theodore H. von Laue, Why Lenin? Why Stalin?, page 118)", ["(Theodore H. von Laue, Why Lenin?", "Why Stalin?, page 118)"]),
+        (
+            "(Theodore H. von Laue, Why Lenin? Why Stalin?, page 118)",
+            ["(Theodore H. von Laue, Why Lenin?", "Why Stalin?, page 118)"],
+        ),
         ("Quoted in E. H. Carr, The Bolshevik Revolution.", ["Quoted in E. H. Carr, The Bolshevik Revolution."]),
         ("Quoted by I. Deutscher, Stalin, page 320.", ["Quoted by I. Deutscher, Stalin, page 320."]),
         ("We chose Plan B. The rest failed.", ["We chose Plan B.", "The rest failed."]),
@@ -53,13 +61,26 @@ def test_initials_and_decimals(text: str, expected: list[str]):
 
 def test_quotes_and_brackets_after_the_full_stop_stay_with_the_sentence():
     assert split_sentences('He said "go." Then he left.') == ['He said "go."', "Then he left."]
-    assert split_sentences("He said \u201cgo.\u201d Then (see above.) Next.") == ["He said \u201cgo.\u201d", "Then (see above.)", "Next."]
-    assert split_sentences("'No more resolutions! No more talk!' Who? Us.") == ["'No more resolutions!", "No more talk!'", "Who?", "Us."]
+    assert split_sentences("He said \u201cgo.\u201d Then (see above.) Next.") == [
+        "He said \u201cgo.\u201d",
+        "Then (see above.)",
+        "Next.",
+    ]
+    assert split_sentences("'No more resolutions! No more talk!' Who? Us.") == [
+        "'No more resolutions!",
+        "No more talk!'",
+        "Who?",
+        "Us.",
+    ]
 
 
 def test_ellipses_inside_quotes():
-    assert split_sentences('The hall "rocked with cheering..." (pages 102-103)') == ['The hall "rocked with cheering..." (pages 102-103)']
-    assert split_sentences("what I am fighting for...Is it the democracy?") == ["what I am fighting for...Is it the democracy?"]
+    assert split_sentences('The hall "rocked with cheering..." (pages 102-103)') == [
+        'The hall "rocked with cheering..." (pages 102-103)'
+    ]
+    assert split_sentences("what I am fighting for...Is it the democracy?") == [
+        "what I am fighting for...Is it the democracy?"
+    ]
     assert split_sentences(
         'with food..." (Quoted by I. Deutscher, Stalin, page 320) Now, abruptly, the land was taken.'
     ) == ['with food..."', "(Quoted by I. Deutscher, Stalin, page 320)", "Now, abruptly, the land was taken."]
@@ -67,7 +88,10 @@ def test_ellipses_inside_quotes():
 
 
 def test_poem_lines_and_list_items_are_lines_of_their_own():
-    poem = '"We thank you, Stalin!\nSixteen scoundrels,\nSixteen butchers of the Fatherland\nHave been gathered to their ancestors...'
+    poem = (
+        '"We thank you, Stalin!\nSixteen scoundrels,\n'
+        "Sixteen butchers of the Fatherland\nHave been gathered to their ancestors..."
+    )
     assert split_sentences(poem) == [
         '"We thank you, Stalin!',
         "Sixteen scoundrels,",
@@ -75,8 +99,14 @@ def test_poem_lines_and_list_items_are_lines_of_their_own():
         "Have been gathered to their ancestors...",
     ]
     items = "  1. \u201cNo official to receive more.\u201d\n  2. \u201cDuties rotated.\u201d Really."
-    assert split_sentences(items) == ["1. \u201cNo official to receive more.\u201d", "2. \u201cDuties rotated.\u201d", "Really."]
-    assert split_sentences("(b) Socialist revolution cannot be confined.") == ["(b) Socialist revolution cannot be confined."]
+    assert split_sentences(items) == [
+        "1. \u201cNo official to receive more.\u201d",
+        "2. \u201cDuties rotated.\u201d",
+        "Really.",
+    ]
+    assert split_sentences("(b) Socialist revolution cannot be confined.") == [
+        "(b) Socialist revolution cannot be confined."
+    ]
 
 
 def test_empty_and_blank():
@@ -113,7 +143,12 @@ def test_chunk_groups_sentences_up_to_the_limit():
 def test_long_sentence_is_cut_at_clause_punctuation_first():
     sentence = "The soldiers, the workers and the peasants; all of them together \u2013 rose up against the regime"
     parts = cut_sentence(sentence, 40)
-    assert parts == ["The soldiers,", "the workers and the peasants;", "all of them together \u2013", "rose up against the regime"]
+    assert parts == [
+        "The soldiers,",
+        "the workers and the peasants;",
+        "all of them together \u2013",
+        "rose up against the regime",
+    ]
 
 
 def test_long_sentence_without_punctuation_is_cut_at_spaces():

@@ -38,14 +38,20 @@ def test_normalise_characters_straightens_quotes_and_spaces():
 
 
 def test_unspeakable_lists_emoji_and_other_scripts_once_each():
-    assert unspeakable("hello \U0001f600 world \U0001f600 \u041f\u0440\u0438 \u4e2d") == "\U0001f600\u041f\u0440\u0438\u4e2d"
+    assert (
+        unspeakable("hello \U0001f600 world \U0001f600 \u041f\u0440\u0438 \u4e2d")
+        == "\U0001f600\u041f\u0440\u0438\u4e2d"
+    )
     assert unspeakable("caf\u00e9 fa\u00e7ade \u2013 \u201cquotes\u201d \u00a35 \u20ac5") == ""
 
 
 def test_drop_unspeakable_keeps_latin_accents():
     check(
         marks.drop_unspeakable,
-        [("hello \U0001f600 world \u041f\u0440\u0438\u0432\u0435\u0442 \u4e2d\u6587", "hello  world  "), ("caf\u00e9 \u00e9lan", "caf\u00e9 \u00e9lan")],
+        [
+            ("hello \U0001f600 world \u041f\u0440\u0438\u0432\u0435\u0442 \u4e2d\u6587", "hello  world  "),
+            ("caf\u00e9 \u00e9lan", "caf\u00e9 \u00e9lan"),
+        ],
     )
 
 
@@ -58,7 +64,10 @@ def test_to_spoken_drops_what_it_cannot_say():
 
 
 def test_ellipses_become_pauses():
-    check(marks.ellipses_to_pauses, [("for...Is it", "for, Is it"), ("wait . . . now", "wait, now"), ("the end...", "the end, ")])
+    check(
+        marks.ellipses_to_pauses,
+        [("for...Is it", "for, Is it"), ("wait . . . now", "wait, now"), ("the end...", "the end, ")],
+    )
     check(to_spoken, [("then... left", "then, left."), ('"rocked with cheering..."', "rocked with cheering.")])
 
 
@@ -85,7 +94,7 @@ def test_brackets_become_a_parenthesis_between_commas():
         [
             ("the Congress of Soviets [elected councils] met", "the Congress of Soviets, elected councils, met."),
             ("the peasants (kulaks) hoarded grain", "the peasants, kulaks, hoarded grain."),
-            ("The hall \"rocked...\" (pages 102-103)", "The hall rocked, pages 102 to 103."),
+            ('The hall "rocked..." (pages 102-103)', "The hall rocked, pages 102 to 103."),
         ],
     )
 
@@ -106,7 +115,12 @@ def test_editorial_insertions_are_read_inline():
 def test_list_markers_are_not_sentences():
     check(
         marks.list_markers_to_pauses,
-        [("  1. No official", "1: No official"), ("2) Two", "2: Two"), ("(a) democracy", "Eh: democracy"), ("(b) law", "b: law")],
+        [
+            ("  1. No official", "1: No official"),
+            ("2) Two", "2: Two"),
+            ("(a) democracy", "Eh: democracy"),
+            ("(b) law", "b: law"),
+        ],
     )
 
 
@@ -114,7 +128,7 @@ def test_quotation_marks_dropped_apostrophes_kept():
     check(
         marks.drop_quotation_marks,
         [
-            ("\"We rest all our hope\"", "We rest all our hope"),
+            ('"We rest all our hope"', "We rest all our hope"),
             ("It 'knows' who", "It knows who"),
             ("the 'Left Communists' arose", "the Left Communists arose"),
             ("don't, Lenin's, the workers' state, the '30s", "don't, Lenin's, the workers' state, the '30s"),
@@ -129,7 +143,8 @@ def test_tidy_punctuation():
             ("word , , next", "word, next"),
             ("word ,. next", "word. next"),
             ("that is, , to be shot", "that is, to be shot"),
-            ("et cetera., next", "et cetera, next"), ("U S S R.; The", "U S S R. The"),
+            ("et cetera., next", "et cetera, next"),
+            ("U S S R.; The", "U S S R. The"),
             (", leading words", "leading words"),
             ("state. , see pages", "state, see pages"),
             ("Power?, page 3", "Power? page 3"),
@@ -142,7 +157,10 @@ def test_close_lines_ends_every_line_with_a_stop():
     check(
         marks.close_lines,
         [
-            ("Sixteen scoundrels,\nSixteen butchers of the Fatherland\nHave been gathered...", "Sixteen scoundrels. Sixteen butchers of the Fatherland. Have been gathered..."),
+            (
+                "Sixteen scoundrels,\nSixteen butchers of the Fatherland\nHave been gathered...",
+                "Sixteen scoundrels. Sixteen butchers of the Fatherland. Have been gathered...",
+            ),
             ("A bridge of Soviet carrion -", "A bridge of Soviet carrion."),
             ("Is it?", "Is it?"),
             ("tasks:", "tasks."),
@@ -159,7 +177,10 @@ def test_expand_abbreviations():
         words.expand_abbreviations,
         [
             ("Lt. William Jones", "Lieutenant William Jones"),
-            ("Gen. Denikin and Dr. Jones met Mr. and Mrs. Smith", "General Denikin and Doctor Jones met Mister and Missus Smith"),
+            (
+                "Gen. Denikin and Dr. Jones met Mr. and Mrs. Smith",
+                "General Denikin and Doctor Jones met Mister and Missus Smith",
+            ),
             ("see vol. 3, p. 12 and pp. 102-103", "see volume 3, page 12 and pages 102-103"),
             ("Vol. II", "Volume II"),
             ("e.g. Lenin", "for example, Lenin"),
@@ -222,7 +243,10 @@ def test_expand_addresses():
         words.expand_addresses,
         [
             ("see https://www.example.com/about-us?x=1.", "see example dot com slash about us."),
-            ("at example.com or bob.smith@example.org, today", "at example dot com or bob dot smith at example dot org, today"),
+            (
+                "at example.com or bob.smith@example.org, today",
+                "at example dot com or bob dot smith at example dot org, today",
+            ),
             ("www.marxist.com/russia-1917.htm", "marxist dot com slash russia 1917 dot htm"),
             ("e.g. and i.e. are not addresses", "e.g. and i.e. are not addresses"),
         ],
@@ -269,11 +293,17 @@ def test_regnal_numerals():
 
 
 def test_ordinal_numerals():
-    check(numbers.ordinal_numerals, [("the XVII Congress", "the Seventeenth Congress"), ("the MIX Congress", "the MIX Congress")])
+    check(
+        numbers.ordinal_numerals,
+        [("the XVII Congress", "the Seventeenth Congress"), ("the MIX Congress", "the MIX Congress")],
+    )
 
 
 def test_pronoun_and_capitalised_words_are_not_numerals():
-    check(to_spoken, [("I think MIX and CIVIL war", "I think MIX and CIVIL war."), ("I am here, said I.", "I am here, said I.")])
+    check(
+        to_spoken,
+        [("I think MIX and CIVIL war", "I think MIX and CIVIL war."), ("I am here, said I.", "I am here, said I.")],
+    )
 
 
 def test_ranges_to_words():
@@ -323,12 +353,18 @@ def test_to_spoken_examples():
     check(
         to_spoken,
         [
-            ("Lt. Smith served in World War II (pp. 102-103).", "Lieutenant Smith served in World War Two, pages 102 to 103."),
+            (
+                "Lt. Smith served in World War II (pp. 102-103).",
+                "Lieutenant Smith served in World War Two, pages 102 to 103.",
+            ),
             ("Louis XIV met Chapter IV of Vol. II.", "Louis the Fourteenth met Chapter Four of Volume Two."),
             ("Gen. Denikin went to St. Petersburg.", "General Denikin went to Saint Petersburg."),
             ("\u2018promotion\u2019 (i.e., to be shot)", "promotion, that is, to be shot."),
             ("\u201cDon\u2019t,\u201d she said.", "Don't, she said."),
-            ("(J.N. Westwood, Russia 1917 to 1964, page 38)", "J N Westwood, Russia nineteen seventeen to nineteen sixty-four, page 38."),
+            (
+                "(J.N. Westwood, Russia 1917 to 1964, page 38)",
+                "J N Westwood, Russia nineteen seventeen to nineteen sixty-four, page 38.",
+            ),
             ("  1. \u201cNo official to receive a higher wage\u2026\u201d", "1: No official to receive a higher wage."),
         ],
     )
@@ -358,7 +394,9 @@ def test_lexicon_is_applied_last():
 
 def test_load_lexicon_words_table_and_top_level(tmp_path: Path):
     assert load_lexicon(tmp_path) == {}
-    (tmp_path / "lexicon.toml").write_text('Lenin = "Lennin"\n[words]\nTrotsky = "Trotskee"\n"\u2018Kautsky\u2019" = "Kowtsky"\n')
+    (tmp_path / "lexicon.toml").write_text(
+        'Lenin = "Lennin"\n[words]\nTrotsky = "Trotskee"\n"\u2018Kautsky\u2019" = "Kowtsky"\n'
+    )
     assert load_lexicon(tmp_path) == {"Lenin": "Lennin", "Trotsky": "Trotskee", "'Kautsky'": "Kowtsky"}
 
 

@@ -94,9 +94,7 @@ def _full_stop_ends(tokens: list[str], next_word: str) -> bool:
     """Whether a full stop after ``tokens`` (the last words before it) ends the sentence."""
     if not tokens:
         return True
-    abbreviation = ABBREVIATION_BY_WRITTEN.get(" ".join(tokens) + ".") or ABBREVIATION_BY_WRITTEN.get(
-        tokens[-1] + "."
-    )
+    abbreviation = ABBREVIATION_BY_WRITTEN.get(" ".join(tokens) + ".") or ABBREVIATION_BY_WRITTEN.get(tokens[-1] + ".")
     if abbreviation is not None:
         if abbreviation.numbered:
             return not (next_word[0].isdigit() or _ROMAN.fullmatch(next_word))

@@ -151,9 +151,34 @@ PRONOUN_I_FOLLOWERS: frozenset[str] = frozenset(
 
 # Words after which a roman numeral is read as a cardinal ("Chapter IV" -> "Chapter Four").
 NUMERAL_KEYWORDS: tuple[str, ...] = (
-    "World War", "Chapter", "Chapters", "Volume", "Volumes", "Part", "Parts", "Book", "Act",
-    "Scene", "Section", "Article", "Appendix", "Phase", "Stage", "Round", "Class", "Type", "Level",
-    "Plate", "Figure", "Table", "Canto", "Psalm", "Title", "Amendment", "Page", "Pages",
+    "World War",
+    "Chapter",
+    "Chapters",
+    "Volume",
+    "Volumes",
+    "Part",
+    "Parts",
+    "Book",
+    "Act",
+    "Scene",
+    "Section",
+    "Article",
+    "Appendix",
+    "Phase",
+    "Stage",
+    "Round",
+    "Class",
+    "Type",
+    "Level",
+    "Plate",
+    "Figure",
+    "Table",
+    "Canto",
+    "Psalm",
+    "Title",
+    "Amendment",
+    "Page",
+    "Pages",
 )
 
 # Words after which an editor's [insertion] fills a gap in the quotation and is read inline
@@ -169,25 +194,79 @@ INSERTION_OPENERS: frozenset[str] = frozenset("about against as at by for from i
 
 # Top-level domains read as a web address when written without "http://" or "www.".
 BARE_DOMAIN_TLDS: tuple[str, ...] = (
-    "com", "org", "net", "edu", "gov", "info", "io", "co.uk", "org.uk", "ac.uk", "uk", "de", "fr",
-    "ru", "eu", "us", "ca", "au", "za",
+    "com",
+    "org",
+    "net",
+    "edu",
+    "gov",
+    "info",
+    "io",
+    "co.uk",
+    "org.uk",
+    "ac.uk",
+    "uk",
+    "de",
+    "fr",
+    "ru",
+    "eu",
+    "us",
+    "ca",
+    "au",
+    "za",
 )
 
 # How the symbols inside an address are read.
 ADDRESS_SYMBOLS: dict[str, str] = {
-    ".": " dot ", "@": " at ", "/": " slash ", "-": " dash ", "_": " underscore ", "+": " plus ",
-    "~": " tilde ", ":": " colon ", "#": " hash ", "=": " equals ", "&": " and ",
+    ".": " dot ",
+    "@": " at ",
+    "/": " slash ",
+    "-": " dash ",
+    "_": " underscore ",
+    "+": " plus ",
+    "~": " tilde ",
+    ":": " colon ",
+    "#": " hash ",
+    "=": " equals ",
+    "&": " and ",
 }
 
 # Characters rewritten before anything else: typographic quotes, spaces, invisible marks.
 CHARACTER_MAP: dict[str, str] = {
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2018": "'",
+    "\u2019": "'",
+    "\u201a": "'",
+    "\u201b": "'",
+    "\u2032": "'",
+    "\u201c": '"',
+    "\u201d": '"',
+    "\u201e": '"',
+    "\u201f": '"',
+    "\u2033": '"',
+    "\u00ab": '"',
+    "\u00bb": '"',
     "\u2026": "...",
-    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
-    "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u205f": " ", "\u3000": " ",
-    "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
-    "\u2010": "-", "\u2011": "-", "\u2212": "-",
+    "\u00a0": " ",
+    "\u2002": " ",
+    "\u2003": " ",
+    "\u2004": " ",
+    "\u2005": " ",
+    "\u2006": " ",
+    "\u2007": " ",
+    "\u2008": " ",
+    "\u2009": " ",
+    "\u200a": " ",
+    "\u202f": " ",
+    "\u205f": " ",
+    "\u3000": " ",
+    "\u200b": "",
+    "\u200c": "",
+    "\u200d": "",
+    "\u2060": "",
+    "\ufeff": "",
+    "\u00ad": "",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
     "\r": "",
 }
 
@@ -196,9 +275,7 @@ DASHES: str = "\u2012\u2013\u2014\u2015"
 
 # What the voice can say: ASCII, Latin letters with their accents, general punctuation and
 # currency signs. Everything else (emoji, other scripts, pictographs) is dropped with a warning.
-SPEAKABLE_RANGES: str = (
-    "\t\n\x20-\x7e\u00a0-\u024f\u0300-\u036f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf"
-)
+SPEAKABLE_RANGES: str = "\t\n\x20-\x7e\u00a0-\u024f\u0300-\u036f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf"
 
 # Lines that start with a list number ("1. ...", "2) ...").
 LIST_MARKER_DIGITS: int = 3

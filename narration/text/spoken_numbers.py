@@ -25,9 +25,7 @@ _ORDINAL_BEFORE_NOUN = re.compile(r"\b([Tt]he\s+)([IVXL]{2,})(\s+)(?=[A-Z][a-z])
 _NEXT_WORD = re.compile(r"\s+(\w+)")
 _DASH = "\u2012\u2013\u2014-"  # the hyphen last: a literal, not a range, inside [...]
 # a digit group is part of a larger number when a "," or "." joins it to more digits ("1,240,000", "3.1416")
-_RANGE = re.compile(
-    rf"(?<![\d.{_DASH}])(?<!\d,)(\d+)[ \t]?[{_DASH}][ \t]?(\d+)(?!\w|[,.]\d|[{_DASH}]\d)"
-)
+_RANGE = re.compile(rf"(?<![\d.{_DASH}])(?<!\d,)(\d+)[ \t]?[{_DASH}][ \t]?(\d+)(?!\w|[,.]\d|[{_DASH}]\d)")
 _YEAR = re.compile(
     rf"(?<![\w$£€#{_DASH}])(?<!\d[,.])(1[1-9]\d\d|20\d\d)(s?)"
     rf"(?!\w|[,.]\d|[{_DASH}]\d|%|\s?(?:per ?cent|percent)\b)"

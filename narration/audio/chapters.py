@@ -1,0 +1,102 @@
+"""Chapter marks of the complete book: an FFMETADATA file for the M4B, ID3 frames for the MP3.
+
+From the FFMETADATA file ffmpeg writes both chapter forms of an MP4: the QuickTime chapter track
+(Apple) and the Nero ``chpl`` list (AntennaPod, VLC). The MP3 gets ID3v2 ``CHAP`` frames and a
+top-level, ordered ``CTOC``. Both ``chpl`` and a ``CTOC`` hold at most 255 entries: above that the
+book is still written with every ``CHAP`` frame and the full chapter track, the ``CTOC`` becomes a
+table of sub-tables of 255, and a warning says some players will list only the first 255.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags, Frame
+
+log = logging.getLogger(__name__)
+
+MAX_LISTED = 255
+TIMEBASE = 1000  # FFMETADATA chapter times in milliseconds
+_ESCAPE = re.compile(r"([=;#\\\n])")
+
+
+@dataclass(frozen=True)
+class Mark:
+    title: str
+    start: float  # seconds
+    end: float
+
+
+def marks(titles: Sequence[str], durations: Sequence[float]) -> list[Mark]:
+    """Back-to-back chapters: each starts where the durations before it end."""
+    result, position = [], 0.0
+    for title, duration in zip(titles, durations, strict=True):
+        result.append(Mark(title, position, position + duration))
+        position += duration
+    return result
+
+
+def warn_if_many(count: int) -> None:
+    if count > MAX_LISTED:
+        log.warning(
+            "%d chapters: the M4B's Nero chapter list and the MP3's table of contents hold only %d "
+            "entries, so some players will list only the first %d (Apple's chapter track and the "
+            "MP3's CHAP frames hold them all)", count, MAX_LISTED, MAX_LISTED,
+        )
+
+
+def _escape(value: str) -> str:
+    return _ESCAPE.sub(r"\\\1", value)
+
+
+def ffmetadata(chapters: Sequence[Mark], tags: Mapping[str, str]) -> str:
+    """An FFMETADATA1 document: the global ``tags`` and every chapter, times in milliseconds."""
+    lines = [";FFMETADATA1"] + [f"{_escape(k)}={_escape(v)}" for k, v in tags.items()]
+    for mark in chapters:
+        lines += [
+            "",
+            "[CHAPTER]",
+            f"TIMEBASE=1/{TIMEBASE}",
+            f"START={round(mark.start * TIMEBASE)}",
+            f"END={round(mark.end * TIMEBASE)}",
+            f"title={_escape(mark.title)}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def _groups(ids: Sequence[str]) -> Iterable[Sequence[str]]:
+    for start in range(0, len(ids), MAX_LISTED):
+        yield ids[start : start + MAX_LISTED]
+
+
+def id3_frames(chapters: Sequence[Mark], book_title: str) -> list[Frame]:
+    """``CHAP`` frames (times in ms) and a top-level ordered ``CTOC`` listing them in order."""
+    ids = [f"chp{n}" for n in range(1, len(chapters) + 1)]
+    frames: list[Frame] = [
+        CHAP(
+            element_id=element,
+            start_time=round(mark.start * 1000),
+            end_time=round(mark.end * 1000),
+            start_offset=0xFFFFFFFF,
+            end_offset=0xFFFFFFFF,
+            sub_frames=[TIT2(encoding=3, text=mark.title)],
+        )
+        for element, mark in zip(ids, chapters)
+    ]
+    ordered = CTOCFlags.ORDERED
+    if len(ids) <= MAX_LISTED:
+        children = ids
+    else:
+        groups = list(_groups(ids))
+        children = [f"toc{n}" for n in range(1, len(groups) + 1)]
+        frames += [CTOC(element_id=c, flags=ordered, child_element_ids=list(g), sub_frames=[]) for c, g in zip(children, groups)]
+    top = CTOC(
+        element_id="toc",
+        flags=CTOCFlags.TOP_LEVEL | ordered,
+        child_element_ids=children,
+        sub_frames=[TIT2(encoding=3, text=book_title)],
+    )
+    return frames + [top]
