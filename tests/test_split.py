@@ -271,6 +271,20 @@ def test_pamphlet_keeps_every_paragraph(pamphlet_result, pamphlet: Path):
     assert all(is_caption(p) or re.match(r"\d+\. ", p) or p.startswith("Russia:") for p in lost)
 
 
+def test_hard_wrapped_pamphlet_splits_the_same(pamphlet_result, pamphlet: Path):
+    import textwrap
+
+    paragraphs = pamphlet.read_text(encoding="utf-8").split("\n\n")
+    wrapped = "\n\n".join(textwrap.fill(p, 72) if "\n" not in p else p for p in paragraphs)
+    result = split_text(wrapped, author="George Collins")
+    assert [c.title for c in result.chapters] == PAMPHLET_TITLES
+    before = [s.text for c in pamphlet_result.chapters for s in c.sections]
+    after = [s.text for c in result.chapters for s in c.sections]
+    assert len(after) == len(before)
+    differ = [b for a, b in zip(before, after) if a != b]
+    assert len(differ) <= 2  # "one-sided", "super-industrialisers" broken at their hyphen are re-joined
+
+
 def test_committed_scripts_hold_the_pamphlet():
     book = load_book(REPO / "scripts")
     assert [c.title for c in book.chapters] == PAMPHLET_TITLES

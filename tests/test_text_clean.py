@@ -11,8 +11,8 @@ from narration.text import clean
 
 
 def test_normalise_bom_newlines_spaces():
-    text = "\ufeffOne\r\ntwo\u00a0words  \rthree\u00adfour\u200b"
-    assert clean.normalise(text) == "One\ntwo words\nthreefour"
+    text = "\ufeffOne\r\ntwo\u00a0words  \rthree\u00adfour\u200b\tend"
+    assert clean.normalise(text) == "One\ntwo\u00a0words\nthreefour    end"  # no-break space kept for rewrap
 
 
 def test_normalise_markdown_keeps_hard_breaks_and_setext():
@@ -96,8 +96,15 @@ def test_is_not_caption(line):
 
 
 def test_strip_captions_keeps_text():
-    text = "Text one.\n\nRed Guard of the Vulkan factory Image fair useRed Guard of the Vulkan factory / Image: fair use\n\nTwo."
-    assert clean.strip_captions(text) == "Text one.\n\n\nTwo."
+    caption = "Red Guard of the Vulkan factory Image fair useRed Guard of the Vulkan factory / Image: fair use"
+    text = f"Text one.\n\n{caption}\n\nTwo."
+    assert clean.strip_captions(text) == "Text one.\n\nTwo."
+
+
+def test_strip_captions_wrapped_over_lines():
+    caption = "Red Guard of the Vulkan factory Image fair useRed\nGuard of the Vulkan factory / Image:\nfair use"
+    text = f"Text one.\n\n{caption}\n\nTwo."
+    assert clean.strip_captions(text) == "Text one.\n\nTwo."
 
 
 # --- footnotes ---------------------------------------------------------------------------------
@@ -171,7 +178,16 @@ def test_dehyphenate_joins_split_words():
 
 def test_dehyphenate_keeps_real_compounds_and_dashes():
     text = "a well-known man.\nA well-\nknown song; anti-\nMarxist; a dash--\nthen; carrion -\nAnd"
-    assert clean.dehyphenate(text) == "a well-known man.\nA well-known song; anti-Marxist; a dash--\nthen; carrion -\nAnd"
+    expected = "a well-known man.\nA well-known song; anti-Marxist; a dash--\nthen; carrion -\nAnd"
+    assert clean.dehyphenate(text) == expected
+
+
+def test_dehyphenate_keeps_compounds_of_known_words():
+    text = "the counter-revolution was armed by the counter-\nrevolutionary forces; the revolutionary party"
+    assert clean.dehyphenate(text) == (
+        "the counter-revolution was armed by the counter-revolutionary forces; the revolutionary party"
+    )
+    assert clean.dehyphenate("care-\nful and in-\nformation on information") == "careful and information on information"
 
 
 # --- rewrap ------------------------------------------------------------------------------------
@@ -195,6 +211,20 @@ def test_rewrap_keeps_poem_and_list_lines():
     items = "1. First item\n2. Second item"
     out = clean.rewrap(prose + poem + "\n\n" + items)
     assert out.split("\n\n")[1:] == [poem, items]
+
+
+def test_rewrap_number_at_line_start_inside_prose_is_not_a_list_item():
+    text = (
+        "The development of the state is thus determined by the changing relations (page\n"
+        "54) between its bourgeois and socialist tendencies, as he explained at length."
+    )
+    assert "\n" not in clean.rewrap(text)
+
+
+def test_rewrap_does_not_break_at_a_no_break_space():
+    width_setter = "x" * 71 + "\n" + "y" * 10
+    text = width_setter + "\n\n" + "a" * 58 + " (Quoted in\nDeutscher,\u00a0Stalin, page 401)"
+    assert clean.rewrap(text).endswith("(Quoted in Deutscher,\u00a0Stalin, page 401)")
 
 
 def test_rewrap_markdown_joins_soft_breaks_only():

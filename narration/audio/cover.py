@@ -7,7 +7,6 @@ A given cover must be what podcast directories and audiobook stores accept: a sq
 from __future__ import annotations
 
 import colorsys
-import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -117,10 +116,10 @@ def render_cover(title: str, author: str, size: int = GENERATED_PX) -> bytes:
 
 
 def generate_cover(title: str, author: str, target: Path) -> Cover:
-    """Write a generated cover to ``target`` (atomically)."""
+    """Write a generated cover to ``target`` (atomically); its digest is its generator key."""
     data = render_cover(title, author)
     try:
         fsutil.write_bytes(target, data)
     except OSError as exc:
         raise CoverError(f"cannot write the cover {target}: {exc.strerror or exc}") from exc
-    return Cover(Path(target), "image/jpeg", hashlib.sha256(data).hexdigest())
+    return Cover(Path(target), "image/jpeg", generated_key(title, author))

@@ -22,14 +22,20 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
+import warnings
+
 import numpy as np
-from pydub import AudioSegment
+
+with warnings.catch_warnings():  # pydub looks for ffmpeg on PATH when imported; ours is set below
+    warnings.simplefilter("ignore", RuntimeWarning)
+    from pydub import AudioSegment
 
 from narration.audio import codec, loudness
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
 from narration.config import AudioConfig
 from narration.errors import AudioError, InputError
+from narration.ffmpeg import configure_pydub
 from narration.model import Chapter
 from narration.synth.types import Clip, SynthResult
 
@@ -200,6 +206,7 @@ def normalise(samples: np.ndarray, rate: int, profile: Profile) -> tuple[np.ndar
 
 def master_chapter(chapter: Chapter, synth: SynthResult, config: AudioConfig, profile: Profile) -> Master:
     """Assemble, pad to the aligned length and level one chapter."""
+    configure_pydub()
     parts = chapter_parts(chapter, synth)
     rate = parts[0].clips[0].sample_rate
     segment, cues = assemble(parts, Pauses.of(config, profile), rate)

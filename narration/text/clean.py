@@ -88,7 +88,7 @@ def _drop_marked(text: str, pattern: re.Pattern[str]) -> str:
             if not line.strip():
                 continue
             line = re.sub(r"(?<=\S)[ \t]{2,}", " ", line).rstrip()
-            line = re.sub(r"[ \t]+(?=[,.;:!?])", "", line)
+            line = re.sub(r"(?<=\S)[ \t]+(?=[,.;:!?])", "", line)
         lines.append(line)
     return "\n".join(lines)
 
@@ -101,10 +101,10 @@ def _letters(text: str) -> str:
 
 
 def normalise(text: str, markdown: bool = False) -> str:
-    """Unify line ends and spaces; strip BOM, zero-width and soft-hyphen characters."""
+    """Unify line ends and tabs; strip trailing spaces, BOM, zero-width and soft-hyphen characters."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate({0xA0: " ", 0x2007: " ", 0x202F: " ", 0x09: "    ", 0x0C: "\n", 0x2028: "\n",
-                           0x2029: "\n\n", 0x200B: None, 0xAD: None, 0xFEFF: None})
+    text = text.translate({0x09: "    ", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n", 0x200B: None, 0xAD: None,
+                           0xFEFF: None})  # no-break spaces stay until the end (a wrapper does not break there)
     text = "\n".join(_strip_line(line, markdown) for line in text.split("\n"))
     return setext_to_atx(text) if markdown else text
 
@@ -180,8 +180,15 @@ def is_caption(line: str) -> bool:
 
 
 def strip_captions(text: str) -> str:
-    """Remove web-page image caption lines."""
-    return "\n".join(line for line in text.split("\n") if not is_caption(line))
+    """Remove web-page image captions: a caption line, or a paragraph that is a (wrapped) caption."""
+    kept = []
+    for block in blocks_of(text):
+        if "\n" in block and len(block) <= P.CAPTION_MAX_LEN and is_caption(" ".join(block.split())):
+            continue
+        lines = [line for line in block.split("\n") if not is_caption(line)]
+        if lines:
+            kept.append("\n".join(lines))
+    return join_blocks(kept)
 
 
 # --- footnotes -----------------------------------------------------------------------------------
@@ -281,20 +288,44 @@ def strip_markup(text: str) -> str:
 # --- dehyphenate ---------------------------------------------------------------------------------
 
 
-def _rejoin(first: str, second: str, vocabulary: set[str]) -> str:
-    """How ``first-`` + newline + ``second`` is written once re-joined."""
-    if (first + second).lower() in vocabulary:
-        return first + second
-    if f"{first}-{second}".lower() in vocabulary or second[:1].isupper():
-        return f"{first}-{second}"
-    return first + second
+@dataclass(frozen=True)
+class _Vocabulary:
+    words: Counter[str]  # words and hyphenated compounds as written, lower case
+    parts: frozenset[str]  # the pieces of the hyphenated compounds
+
+    @classmethod
+    def of(cls, text: str) -> _Vocabulary:
+        words = Counter(w.lower() for w in P.WORD.findall(text))
+        return cls(words, frozenset(p for w in words if "-" in w for p in w.split("-")))
+
+    def knows(self, piece: str) -> bool:
+        """A word used elsewhere (the broken piece itself counts once) or a piece of a compound."""
+        piece = piece.lower()
+        return self.words[piece] >= 2 or piece in self.parts
+
+
+def _rejoin(first: str, second: str, vocabulary: _Vocabulary) -> str:
+    """How ``first-`` + newline + ``second`` is written once re-joined.
+
+    Without the hyphen when the text uses the joined word elsewhere, or the pieces are not words
+    (``care-ful``); with it when the text uses the compound elsewhere, the second piece is
+    capitalised (``anti-Marxist``), or both pieces are words of 3+ letters (``counter-revolution``).
+    """
+    joined, compound = first + second, f"{first}-{second}"
+    if vocabulary.words[joined.lower()]:
+        return joined
+    if vocabulary.words[compound.lower()] or second[:1].isupper():
+        return compound
+    if min(len(first), len(second)) >= 3 and vocabulary.knows(first) and vocabulary.knows(second):
+        return compound
+    return joined
 
 
 def dehyphenate(text: str) -> str:
     """Re-join words hyphenated across a line break."""
     if "-\n" not in text:
         return text
-    vocabulary = {w.lower() for w in P.WORD.findall(text)}
+    vocabulary = _Vocabulary.of(text)
     parts: list[str] = []
     pos = 0
     for match in re.finditer(r"-\n[ \t]*(?=[^\W\d_])", text):
@@ -321,21 +352,26 @@ def wrap_width(blocks: list[str]) -> int:
     return lengths[min(len(lengths) - 1, int(len(lengths) * 0.9))]
 
 
-def _keeps_break(prev: str, line: str, width: int, markdown: bool) -> bool:
-    """True when the line break between ``prev`` and ``line`` is meant (poem, list, heading)."""
-    if P.LIST_ITEM.match(line) or not prev.strip():
+def _keeps_break(prev: str, line: str, width: int, markdown: bool, in_list: bool = False) -> bool:
+    """True when the line break between ``prev`` and ``line`` is meant (poem, list, heading).
+
+    ``in_list``: the block is a list (or ``prev`` introduces one), so a line that starts like a
+    list item starts a new item; in running prose "54) ..." is just a wrapped line.
+    """
+    if (in_list or prev.rstrip().endswith(":")) and P.LIST_ITEM.match(line) or not prev.strip():
         return True
     if markdown:
         return bool(P.MD_HARD_BREAK.search(prev)) or prev.lstrip().startswith("#") or line.lstrip().startswith("#")
-    first_word = line.split(None, 1)[0] if line.strip() else ""
+    first_word = line.lstrip().split(" ", 1)[0]  # a no-break space does not end a word
     return len(prev) + 1 + len(first_word) <= width
 
 
 def rewrap_block(block: str, width: int, markdown: bool = False) -> str:
     lines = block.split("\n")
     out = [lines[0]]
+    in_list = bool(P.LIST_ITEM.match(lines[0]))
     for prev, line in zip(lines, lines[1:]):
-        if _keeps_break(prev, line, width, markdown):
+        if _keeps_break(prev, line, width, markdown, in_list):
             out[-1] = re.sub(r"(?:  |\\)$", "", out[-1]).rstrip() if markdown else out[-1]
             out.append(line)
         else:

@@ -238,7 +238,8 @@ def next_line_title(blocks: Sequence[str], index: int) -> str | None:
     return line
 
 
-def _tidy(text: str) -> str:
+def tidy_title(text: str) -> str:
+    """A title as written, unless it is in capitals: then in title case."""
     return smart_title(text) if is_all_caps(text) else text
 
 
@@ -246,13 +247,13 @@ def format_title(cand: Candidate, next_title: str | None = None) -> str:
     """The chapter title as it goes into the script: ``Chapter I: Down the Rabbit-Hole``."""
     title = next_title or cand.title
     if cand.style == "numbered":
-        text = _tidy(cand.title.strip())
+        text = tidy_title(cand.title.strip())
         return text[:1].upper() + text[1:]
     if cand.style in ("chapter", "roman"):
-        label = _tidy(cand.label.strip())
-        title = _tidy(title.strip().rstrip(".").strip()) if title else ""
+        label = tidy_title(cand.label.strip())
+        title = tidy_title(title.strip().rstrip(".").strip()) if title else ""
         return f"{label}: {title}" if title else label
-    return _tidy(cand.text.strip())
+    return tidy_title(cand.text.strip())
 
 
 # --- detection ---------------------------------------------------------------------------------
@@ -325,6 +326,10 @@ def detect_headings(blocks: Sequence[str], config: TextConfig | None = None) -> 
     return headings
 
 
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
 def is_book_title(block: str, known: Sequence[str] = ()) -> bool:
     """Whether the document's first paragraph is its own title line (not a chapter heading).
 
@@ -336,8 +341,8 @@ def is_book_title(block: str, known: Sequence[str] = ()) -> bool:
         return False
     text = cand.text
     if known:
-        mine = "".join(ch for ch in text.lower() if ch.isalnum())
-        return any(mine and (mine in k or k in mine) for k in ("".join(c for c in t.lower() if c.isalnum()) for t in known) if k)
+        mine = _letters(text)
+        return bool(mine) and any(k and (mine in k or k in mine) for k in map(_letters, known))
     return (
         len(words_of(text)) <= P.HEADING_MAX_WORDS
         and last_punct(text) in ("", "…")

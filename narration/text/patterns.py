@@ -1,7 +1,7 @@
 """Data for cleaning and heading detection: regular expressions and word lists, no logic.
 
-Every pattern here is safe on huge inputs: no nested quantifiers, no unbounded lazy groups that
-can backtrack over the same characters twice, so a 2 MB line costs linear time.
+Every pattern here is safe on huge inputs: no nested quantifiers, and a pattern that scans ahead
+for a closing bracket is bounded, so a 2 MB line (even one made of ``[`` or ``_``) costs linear time.
 """
 
 from __future__ import annotations
@@ -48,8 +48,8 @@ PAGE_NUMBER_TAIL = re.compile(r"(?:\s*\.{2,}\s*|\s{2,})(?:\d+|[ivxlcdm]+|frontis
 
 # --- illustrations --------------------------------------------------------------------------------
 
-ILLUSTRATION = re.compile(r"\[Illustration(?::[^\]]*)?\]", re.IGNORECASE)
-MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+ILLUSTRATION = re.compile(r"\[Illustration(?::[^\]]{0,2000})?\]", re.IGNORECASE)
+MARKDOWN_IMAGE = re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,1000}\)")
 
 # --- web-page image captions ----------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ CAPTION_ECHO_CHARS = 12  # how many trailing letters of the caption must occur e
 # Inline markers: [1], [12], [A], [*], [^1] (not editorial brackets such as [elected councils]).
 FOOTNOTE_MARKER = re.compile(r"\[(?:\^?\d{1,3}|[A-Z]|\*{1,3}|†|‡)\]")
 # A footnote body: "[Footnote 1: ...]" (may span lines) ...
-FOOTNOTE_BLOCK = re.compile(r"\[Footnote\s*[^:\]\n]{0,10}:[^\]]*\]", re.IGNORECASE)
+FOOTNOTE_BLOCK = re.compile(r"\[Footnote\s*[^:\]\n]{0,10}:[^\]]{0,5000}\]", re.IGNORECASE)
 # ... or a paragraph that starts with a marker: "[1] text", "[^1]: text", "1) text" under a notes heading.
 FOOTNOTE_BODY_START = re.compile(r"^\s*(?:\[\^?\d{1,3}\]:?|\[[A-Z]\]|\[\*\]|\d{1,3}[.)])\s")
 NOTES_HEADING = re.compile(
@@ -79,7 +79,7 @@ NOTES_HEADING = re.compile(
 # _italic_, __bold__, *bold*, **bold** around words; not snake_case or 2*3*4.
 UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w_])(_{1,2})(?=[^\s_])([^_\n]+)(?<=[^\s_])\1(?![\w_])")
 ASTERISK_EMPHASIS = re.compile(r"(?<![\w*])(\*{1,2})(?=[^\s*])([^*\n]+)(?<=[^\s*])\1(?![\w*])")
-MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]\n]+)\]\([^)\n]*\)")
+MARKDOWN_LINK = re.compile(r"(?<!!)\[([^\]\n]{1,500})\]\([^)\n]{0,1000}\)")
 HTML_TAG = re.compile(r"</?(?:i|b|em|strong|u|small|sup|sub|span)(?:\s[^<>\n]*)?>", re.IGNORECASE)
 # A line that is only decoration: "* * *", "-----", "~~~", "=====".
 RULE_LINE = re.compile(r"^[ \t]*(?:[*\-_=~#•·][ \t]*){3,}$")

@@ -46,14 +46,14 @@ from narration.model import Chapter, SectionKind, make_sections, render_script, 
 from narration.text import patterns as P
 from narration.text.clean import RuleCount, blocks_of, clean_text, gutenberg_metadata
 from narration.text.headings import (
+    Heading,
     chapter_level,
     detect_headings,
     is_book_title,
     is_prose,
     parse_candidate,
     separate_heading_lines,
-    smart_title,
-    is_all_caps,
+    tidy_title,
 )
 
 log = logging.getLogger(__name__)
@@ -180,14 +180,19 @@ def _title_index(blocks: list[str], config: TextConfig, known: list[str]) -> int
 
 def _title_text(block: str) -> str:
     cand = parse_candidate(block)
-    text = cand.text if cand else block
-    return smart_title(text) if is_all_caps(text) else text
+    return tidy_title(cand.text if cand else block)
+
+
+def humanise(stem: str) -> str:
+    """A title from a file name: ``the-lantern_keeper`` -> ``The lantern keeper``."""
+    return re.sub(r"[-_]+", " ", stem).strip().capitalize()
 
 
 # --- chapters ------------------------------------------------------------------------------------
 
 
-def _drafts(blocks: list[str], headings, skip: int | None, opening_title: str) -> list[_Draft]:
+def _drafts(blocks: list[str], headings: list[Heading], skip: int | None, opening_title: str) -> list[_Draft]:
+    """Blocks grouped under their chapter headings; the first draft holds the text before them."""
     starts = {h.index: h for h in headings}
     drafts = [_Draft(opening_title)]
     i = 0
@@ -206,11 +211,12 @@ def _drafts(blocks: list[str], headings, skip: int | None, opening_title: str) -
 
 
 def _drop_front_matter(drafts: list[_Draft], config: TextConfig) -> int:
-    """Drop the opening draft when it is only front matter; return the lines it held."""
+    """Drop the opening draft when it holds no prose (author line, edition); return its lines."""
     opening = drafts[0]
     if len(drafts) == 1:
         return 0
-    if opening.has_text and not (config.front_matter and not any(is_prose(t) for _, t in opening.sections)):
+    no_prose = not any(kind == "paragraph" and is_prose(text) for kind, text in opening.sections)
+    if opening.has_text and not (config.front_matter and no_prose):
         return 0
     drafts.pop(0)
     return sum(text.count("\n") + 1 for _, text in opening.sections)
@@ -342,7 +348,7 @@ def split_file(
         author=author or (book.author if book.author != defaults.author else None),
         language=language or book.language,
         markdown=markdown,
-        fallback_title=(book.title if book.title != defaults.title else None) or source.stem.replace("-", " ").replace("_", " ").capitalize(),
+        fallback_title=book.title if book.title != defaults.title else humanise(source.stem),
     )
     merged = dataclasses.replace(book, title=result.config.title, author=result.config.author,
                                  language=result.config.language)

@@ -1,0 +1,59 @@
+"""``out_dir/.build-state.json``: which inputs each output file was last written from.
+
+An output is current when the digest of its inputs is the one recorded and the file is still there
+with the recorded size; a build rewrites only outputs that are not current.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from narration import fsutil
+
+STATE = ".build-state.json"
+VERSION = 1
+
+
+class OutputState:
+    def __init__(self, out_dir: Path, entries: dict[str, dict[str, object]] | None = None) -> None:
+        self.out_dir = Path(out_dir)
+        self.entries = entries or {}
+        self._saved = json.dumps(self.entries, sort_keys=True)
+
+    @classmethod
+    def load(cls, out_dir: Path) -> OutputState:
+        try:
+            data = json.loads((Path(out_dir) / STATE).read_text(encoding="utf-8"))
+            entries = data["outputs"] if data.get("version") == VERSION else {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            entries = {}
+        return cls(out_dir, entries if isinstance(entries, dict) else {})
+
+    def _name(self, path: Path) -> str:
+        try:
+            return Path(path).resolve().relative_to(self.out_dir.resolve()).as_posix()
+        except ValueError:
+            return str(Path(path).resolve())
+
+    def current(self, path: Path, key: str) -> bool:
+        entry = self.entries.get(self._name(path))
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return False
+        try:
+            return Path(path).stat().st_size == entry.get("size")
+        except OSError:
+            return False
+
+    def record(self, path: Path, key: str) -> None:
+        self.entries[self._name(path)] = {"key": key, "size": Path(path).stat().st_size}
+
+    def forget_missing(self) -> None:
+        self.entries = {k: v for k, v in self.entries.items() if (self.out_dir / k).exists()}
+
+    def save(self) -> None:
+        """Write the state if it changed (atomically)."""
+        text = json.dumps(self.entries, sort_keys=True)
+        if text != self._saved:
+            fsutil.write_text(self.out_dir / STATE, json.dumps({"version": VERSION, "outputs": self.entries}, indent=1))
+            self._saved = text
