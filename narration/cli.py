@@ -106,7 +106,163 @@ def split(
 
 # --- synth / status / voices -------------------------------------------------------------------
 
+
+def _chapters_option(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:
+    from narration.errors import ConfigError
+    from narration.synth.plan import parse_ranges
+
+    try:
+        return None if value is None else parse_ranges(value)
+    except ConfigError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+ENGINE_OPTION = click.option(
+    "--engine", help="TTS engine: piper, gtts or espeak (default: book.toml [synth], else piper)."
+)
+VOICE_OPTION = click.option(
+    "--voice",
+    help="A Piper voice (.onnx path or name), an espeak-ng voice or a gTTS language; see 'narration voices'.",
+)
+CACHE_OPTION = click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Clip cache folder (default: book.toml [synth] cache_dir, else .narration/cache beside scripts/).",
+)
+CHAPTERS_OPTION = click.option(
+    "--chapters", callback=_chapters_option, help="Only these chapters (numbers and ranges), e.g. 1-3,5."
+)
+
+
+@cli.command()
+@SCRIPTS_OPTION
+@ENGINE_OPTION
+@VOICE_OPTION
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Worker processes (default: the number of cores).")
+@CACHE_OPTION
+@CHAPTERS_OPTION
+@click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+def synth(
+    scripts_dir: Path,
+    engine: str | None,
+    voice: str | None,
+    jobs: int | None,
+    cache_dir: Path | None,
+    chapters: list[int] | None,
+    progress: bool | None,
+) -> None:
+    """Synthesise every clip the scripts need that is not in the cache yet.
+
+    Each section is cut into sentence-aligned pieces and spoken once; clips are reused until the
+    text, the lexicon or the voice changes. Ctrl-C stops cleanly; run again to resume.
+
+    \b
+    Examples:
+      narration synth                              # all chapters, Piper, one job per core
+      narration synth --chapters 1-3 --jobs 2
+      narration synth --engine espeak --voice en-gb
+      narration synth --voice ~/voices/en_GB-alan-medium.onnx
+    """
+    from narration.model import load_book
+    from narration.synth.pipeline import synthesize_book
+    from narration.synth.report import format_result
+
+    book = load_book(scripts_dir)
+    show = click.get_text_stream("stderr").isatty() if progress is None else progress
+    result = synthesize_book(
+        book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=show, chapters=chapters
+    )
+    click.echo(format_result(result))
+
+
+@cli.command()
+@SCRIPTS_OPTION
+@ENGINE_OPTION
+@VOICE_OPTION
+@CACHE_OPTION
+@CHAPTERS_OPTION
+def status(
+    scripts_dir: Path, engine: str | None, voice: str | None, cache_dir: Path | None, chapters: list[int] | None
+) -> None:
+    """Tell what 'narration synth' would make, without making anything.
+
+    \b
+    Examples:
+      narration status
+      narration status --engine espeak --chapters 2
+    """
+    from narration.model import load_book
+    from narration.synth.pipeline import synth_status
+    from narration.synth.report import format_status
+
+    book = load_book(scripts_dir)
+    click.echo(format_status(synth_status(book, engine=engine, voice=voice, cache_dir=cache_dir, chapters=chapters)))
+
+
+@cli.command()
+@click.option("--engine", "engines", multiple=True, help="Only this engine, listing all its voices (repeatable).")
+def voices(engines: tuple[str, ...]) -> None:
+    """List the TTS engines and the voices each has on this machine.
+
+    \b
+    Examples:
+      narration voices
+      narration voices --engine espeak
+    """
+    from narration.synth.engines import list_engines
+    from narration.synth.report import format_voices
+
+    click.echo(format_voices(list_engines(list(engines) or None), full=bool(engines)))
+
+
 # --- build ---------------------------------------------------------------------------------------
+
+
+@cli.command("build")
+@SCRIPTS_OPTION
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder for the audiobook, episodes, feed and page.",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes (default: book.toml [synth] jobs, else cores).")
+@click.option("--profile", help="Mastering profile: podcast (-16 LUFS) or acx (default: book.toml [audio], else podcast).")
+@CHAPTERS_OPTION
+@click.option("--base-url", help="Address the output folder is served at, for the feed (http/https).")
+@click.option("--progress/--no-progress", default=None, help="Show progress bars (default: when on a terminal).")
+def build_command(
+    scripts_dir: Path,
+    out_dir: Path,
+    jobs: int | None,
+    profile: str | None,
+    chapters: list[int] | None,
+    base_url: str | None,
+    progress: bool | None,
+) -> None:
+    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed and the page.
+
+    Synthesises what is missing, masters and encodes only the chapters that changed, and
+    re-assembles the book files by stream copy. A rebuild with nothing changed does nothing.
+
+    \b
+    Examples:
+      narration build                          # scripts/ -> output/
+      narration build --chapters 1-3           # a quick preview of three chapters
+      narration build --profile acx --jobs 2
+      narration build --base-url https://example.org/book/
+    """
+    from narration.audio.build import build, summary
+    from narration.model import load_book
+    from narration.publish.api import publish
+
+    book = load_book(scripts_dir)
+    show = click.get_text_stream("stderr").isatty() if progress is None else progress
+    report = build(book, out_dir=out_dir, jobs=jobs, profile=profile, chapters=chapters, progress=show)
+    publish(report.result, base_url=base_url, config=book.config.publish)
+    click.echo(summary(report))
 
 # --- serve ---------------------------------------------------------------------------------------
 

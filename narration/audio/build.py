@@ -140,6 +140,21 @@ def build(
     return BuildReport(result, synth, tuple(encoded), reused, written, book_written, time.monotonic() - started)
 
 
+def summary(report: BuildReport) -> str:
+    """A few lines saying what a build made and where."""
+    result = report.result
+    minutes = result.duration / 60
+    lines = [
+        f"Built {result.title!r}: {len(result.chapters)} chapters, {minutes:.1f} min of audio, in {report.elapsed:.1f} s "
+        f"({len(report.encoded)} mastered, {len(report.reused)} unchanged; "
+        f"{report.synth.made} clips synthesised)",
+        f"  {result.m4b}" + ("" if report.book_written else "  (unchanged)"),
+        f"  {result.mp3}" + ("" if report.book_written else "  (unchanged)"),
+        f"  {result.out_dir / EPISODES}/  ({len(result.chapters)} episodes, {len(report.episodes_written)} written)",
+    ]
+    return "\n".join(lines)
+
+
 def _jobs(book: Book, jobs: int | None) -> int:
     value = jobs if jobs is not None else book.config.synth.jobs or os.cpu_count() or 1
     return max(1, value)
@@ -192,7 +207,7 @@ def render_chapter(context: _Context, chapter: Chapter, key: str) -> Rendered:
     mp3, aac, _ = context.cache.paths(key)
     encoded = encode_chapter(master.samples, master.rate, context.profile, mp3, aac)
     offset = codec.MP3_DELAY / codec.RATE
-    cues = tuple(Cue(c.start + offset, c.end + offset, c.text) for c in master.cues)
+    cues = tuple(Cue(round(c.start + offset, 6), round(c.end + offset, 6), c.text) for c in master.cues)
     rate = min(master.rate, codec.RATE)
     del master
     levels = verify(mp3, context.profile, f"chapter {chapter.number} ({chapter.title!r})", rate)

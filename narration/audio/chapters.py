@@ -100,3 +100,36 @@ def id3_frames(chapters: Sequence[Mark], book_title: str) -> list[Frame]:
         sub_frames=[TIT2(encoding=3, text=book_title)],
     )
     return frames + [top]
+
+
+def _split_frames(body: bytes) -> list[bytes]:
+    """The frames of an ID3v2.3 tag body (no unsynchronisation; padding dropped)."""
+    frames, position = [], 0
+    while position + 10 <= len(body) and body[position] != 0:
+        size = int.from_bytes(body[position + 4 : position + 8], "big")
+        frames.append(body[position : position + 10 + size])
+        position += 10 + size
+    return frames
+
+
+def _chapter_number(frame: bytes) -> int:
+    element = frame[10 : frame.index(b"\0", 10)].decode("latin-1")
+    return int(element[3:]) if element.startswith("chp") and element[3:].isdigit() else 0
+
+
+def order_chapters(tag: bytes) -> bytes:
+    """The ID3v2.3 ``tag`` with its ``CHAP`` frames in chapter order.
+
+    mutagen writes frames sorted by size; readers that list ``CHAP`` frames as found (ffmpeg among
+    them) would then show the chapters out of order.
+    """
+    if tag[:3] != b"ID3" or tag[3] != 3 or tag[5] & 0xC0:  # only plain ID3v2.3, as rendered here
+        return tag
+    frames = _split_frames(tag[10:])
+    chaps = sorted((f for f in frames if f[:4] == b"CHAP"), key=_chapter_number)
+    if not chaps:
+        return tag
+    first = next(i for i, f in enumerate(frames) if f[:4] == b"CHAP")
+    others = [f for f in frames if f[:4] != b"CHAP"]
+    body = b"".join(others[:first] + chaps + others[first:])
+    return tag[:10] + body + bytes(len(tag) - 10 - len(body))

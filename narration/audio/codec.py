@@ -27,6 +27,7 @@ MP3_DELAY = 576 + 529  # samples before the audio in a decoded MP3
 AAC_DELAY = 1024
 AAC_LEAD = MP3_DELAY - AAC_DELAY  # silence fed to the AAC encoder first, to line both up
 SUPERFRAME = 8 * MP3_FRAME  # = 9 AAC frames: both decode to a whole number of these
+LAME_SCALE = 0.95  # LAME scales a mono input by 0.95 (-0.45 dB); the MP3 branch is raised to match
 
 _MP3_KBPS = (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 _MP3_RATES = (44100, 48000, 32000)

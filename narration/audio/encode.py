@@ -67,10 +67,12 @@ class Levels:
 
 
 def _filter_graph(length: int) -> str:
-    """Resample to 44.1 kHz, cut/pad to ``length`` samples, split; the AAC branch gets its lead-in."""
+    """Resample to 44.1 kHz, cut/pad to ``length`` samples, split; the MP3 branch is raised by what
+    LAME takes away, the AAC branch gets its lead-in (see :mod:`codec`)."""
     return (
         f"[0:a]aresample={codec.RATE}:resampler=soxr,apad=whole_len={length},atrim=end_sample={length},"
-        f"asplit=2[mp3][aacin];[aacin]adelay=delays={codec.AAC_LEAD}S:all=1[aac]"
+        f"asplit=2[mp3in][aacin];[mp3in]volume={1 / codec.LAME_SCALE!r}:precision=float[mp3];"
+        f"[aacin]adelay=delays={codec.AAC_LEAD}S:all=1[aac]"
     )
 
 

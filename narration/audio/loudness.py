@@ -1,27 +1,36 @@
 """Level measurements and a look-ahead true-peak limiter, on mono float32 samples in [-1, 1].
 
 Loudness is BS.1770 integrated loudness measured with pyloudnorm. True peak is the peak of the
-signal oversampled 4x (BS.1770 annex 2); only blocks whose sample peak comes near the level of
-interest are oversampled (an inter-sample peak is never 6 dB above the samples around it in
-speech), so measuring a long chapter stays cheap and its memory bounded by one block.
+signal oversampled 4x (BS.1770 annex 2), computed a chunk at a time so memory stays bounded.
+
+The limiter works on frames of 8 samples: each frame's true peak sets the gain it needs, the gains
+are smoothed into a look-ahead curve and interpolated back onto the samples. Because the effect of
+a gain curve on the signal's energy is known per frame, the gain that reaches a target level
+*after* limiting is found without processing the signal again and again.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
-from scipy.signal import resample_poly
+from scipy.optimize import brentq
+from scipy.signal import firwin
 
 OVERSAMPLE = 4
-BLOCK = 1 << 15  # samples per block examined for true peaks
-CONTEXT = 64  # samples either side of a block for the oversampling filter
-SEARCH_DB = 6.0  # blocks this far below the level of interest cannot reach it
+CHUNK = 1 << 20  # samples oversampled at a time (bounds the memory used)
+CONTEXT = 16  # samples either side of a chunk for the oversampling filter
+FRAME = 8  # samples per limiter frame
 RAMP_SECONDS = 0.010  # the limiter's gain moves over 10 ms, starting before the peak
-GATE_BLOCK = 0.4  # pyloudnorm's gating block: shorter audio is padded with silence
+LEVEL_TOLERANCE = 0.02  # dB: a first guess this close to the target is kept
+GAIN_TOLERANCE = 0.005  # dB
+MAX_EXTRA_GAIN = 40.0  # dB above the plain gain that the limiter may be driven with
+GATE_BLOCK = 0.4  # BS.1770 gating block, seconds (pyloudnorm needs at least one)
+ABSOLUTE_GATE = -70.0  # LUFS
 
 
 def to_db(value: float) -> float:
@@ -74,50 +83,161 @@ def silent_edges(samples: np.ndarray, rate: int, threshold_db: float = -50.0) ->
     return loud[0] / rate, (len(samples) - 1 - loud[-1]) / rate
 
 
-def _blocks_above(samples: np.ndarray, level: float) -> Iterator[tuple[int, int]]:
-    """(start, end) of every block whose sample peak reaches ``level``."""
-    for start in range(0, len(samples), BLOCK):
-        end = min(start + BLOCK, len(samples))
-        if np.max(np.abs(samples[start:end])) >= level:
-            yield start, end
+def _interpolator() -> tuple[np.ndarray, ...]:
+    """The three in-between phases of a 4x oversampling filter (33-tap Kaiser low-pass)."""
+    taps = (firwin(33, 1 / OVERSAMPLE, window=("kaiser", 6.0)) * OVERSAMPLE).astype(np.float32)
+    return tuple(taps[phase::OVERSAMPLE] for phase in range(1, OVERSAMPLE))
 
 
-def peak_envelope(samples: np.ndarray, start: int, end: int) -> np.ndarray:
-    """For each sample of ``samples[start:end]``, the largest oversampled value from it to the next."""
-    lo, hi = max(0, start - CONTEXT), min(len(samples), end + CONTEXT)
-    upsampled = resample_poly(samples[lo:hi].astype(np.float32), OVERSAMPLE, 1)
-    offset = (start - lo) * OVERSAMPLE
-    window = np.abs(upsampled[offset : offset + (end - start) * OVERSAMPLE])
-    return window.reshape(end - start, OVERSAMPLE).max(axis=1)
+_PHASES = _interpolator()
+
+
+def peak_envelope(samples: np.ndarray) -> np.ndarray:
+    """For each sample, the largest magnitude of the 4x oversampled signal around it (true peak)."""
+    samples = np.asarray(samples, dtype=np.float32)
+    envelope = np.abs(samples)
+    if len(samples) < 2 * CONTEXT:
+        return envelope
+    for start in range(0, len(samples), CHUNK):
+        lo, hi = max(0, start - CONTEXT), min(len(samples), start + CHUNK + CONTEXT)
+        piece, offset = samples[lo:hi], start - lo
+        count = min(CHUNK, len(samples) - start)
+        target = envelope[start : start + count]
+        for taps in _PHASES:
+            between = np.convolve(piece, taps, "same")[offset : offset + count]
+            np.maximum(target, np.abs(between), out=target)
+    return envelope
 
 
 def true_peak(samples: np.ndarray) -> float:
     """The true peak (linear, 4x oversampled)."""
-    peak = sample_peak(samples)
-    if peak == 0.0:
-        return 0.0
-    for start, end in _blocks_above(samples, peak * from_db(-SEARCH_DB)):
-        peak = max(peak, float(np.max(peak_envelope(samples, start, end))))
-    return peak
+    return float(np.max(peak_envelope(samples))) if len(samples) else 0.0
 
 
-def limit(samples: np.ndarray, rate: int, ceiling_db: float) -> np.ndarray:
-    """Keep the true peak at or below ``ceiling_db`` with a look-ahead limiter.
+def _frames(values: np.ndarray) -> np.ndarray:
+    """``values`` padded with zeros to whole frames, as rows of ``FRAME``."""
+    padded = np.zeros(-(-len(values) // FRAME) * FRAME, dtype=np.float32)
+    padded[: len(values)] = values
+    return padded.reshape(-1, FRAME)
 
-    The gain each sample needs is smoothed by a minimum filter (so the gain falls *before* the peak)
-    followed by a moving average of the same half-width, which never exceeds the gain needed.
+
+def k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
+    """The signal through BS.1770's K-weighting filters (pyloudnorm's, as its meter applies them)."""
+    weighted = np.asarray(samples, dtype=np.float64)
+    for stage in pyloudnorm.Meter(rate)._filters.values():  # the meter's own filter stages
+        weighted = stage.apply_filter(weighted)
+    return weighted.astype(np.float32)
+
+
+@dataclass(frozen=True)
+class FrameStats:
+    """Per-frame true peak and energy of a signal: enough to plan a limiter and predict its effect."""
+
+    peaks: np.ndarray  # float32, linear
+    energy: np.ndarray  # float64, sum of squares (K-weighted when planning for loudness)
+
+    @classmethod
+    def of(cls, samples: np.ndarray, weighting: np.ndarray | None = None) -> FrameStats:
+        rows = _frames(samples if weighting is None else weighting)
+        energy = np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
+        return cls(_frames(peak_envelope(samples)).max(axis=1), energy)
+
+
+def limiter_gains(stats: FrameStats, gain: float, ceiling: float, rate: int) -> np.ndarray:
+    """Per-frame gains (<= 1) that keep ``gain x signal`` under ``ceiling`` (linear).
+
+    The gain each frame needs goes through a minimum filter (so the gain falls *before* a peak) and a
+    moving average one frame narrower on each side, which never exceeds the need of any sample
+    even after interpolating between frames.
     """
-    ceiling = from_db(ceiling_db)
-    needed: np.ndarray | None = None
-    for start, end in _blocks_above(samples, ceiling * from_db(-SEARCH_DB)):
-        envelope = peak_envelope(samples, start, end)
-        if np.max(envelope) <= ceiling:
-            continue
-        if needed is None:
-            needed = np.ones(len(samples), dtype=np.float32)
-        needed[start:end] = np.minimum(1.0, ceiling / np.maximum(envelope, 1e-12))
-    if needed is None:
-        return samples
-    half = max(1, int(RAMP_SECONDS * rate))
-    gain = uniform_filter1d(minimum_filter1d(needed, 2 * half + 1), 2 * half + 1)
-    return (samples * gain).astype(np.float32, copy=False)
+    needed = np.minimum(1.0, ceiling / np.maximum(stats.peaks * np.float32(gain), 1e-12)).astype(np.float32)
+    half = max(1, int(RAMP_SECONDS * rate / FRAME))
+    return uniform_filter1d(minimum_filter1d(needed, 2 * half + 3), 2 * half + 1)
+
+
+def limiter_loss_db(stats: FrameStats, gains: np.ndarray) -> float:
+    """How much the gains lower the signal's energy, dB (<= 0)."""
+    total = float(np.sum(stats.energy))
+    if total <= 0:
+        return 0.0
+    return 10.0 * math.log10(max(float(np.dot(stats.energy, gains.astype(np.float64) ** 2)) / total, 1e-12))
+
+
+def gated_loudness(energy: np.ndarray, rate: int) -> float:
+    """BS.1770 gated loudness from per-frame K-weighted energies (blocks rounded to whole frames).
+
+    Only used to *predict* how limiting changes the loudness pyloudnorm measured; never reported.
+    """
+    block = min(len(energy), max(1, round(GATE_BLOCK * rate / FRAME)))
+    hop = max(1, block // 4)
+    if block == 0:
+        return -math.inf
+    total = np.concatenate([[0.0], np.cumsum(energy)])
+    starts = np.arange(0, len(energy) - block + 1, hop)
+    power = (total[starts + block] - total[starts]) / (block * FRAME)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10.0 * np.log10(power)
+    audible = power[levels >= ABSOLUTE_GATE]
+    if len(audible) == 0:
+        return -math.inf
+    relative = -0.691 + 10.0 * math.log10(float(np.mean(audible))) - 10.0
+    kept = power[(levels > relative) & (levels > ABSOLUTE_GATE)]
+    return -0.691 + 10.0 * math.log10(float(np.mean(kept))) if len(kept) else -math.inf
+
+
+def apply_gains(samples: np.ndarray, gain: float, gains: np.ndarray) -> np.ndarray:
+    """``gain x samples`` with the per-frame ``gains`` interpolated linearly across each frame."""
+    weights = (np.arange(FRAME, dtype=np.float32) + 0.5) / FRAME
+    following = np.append(gains[1:], gains[-1])
+    per_sample = (gains[:, None] * (1 - weights) + following[:, None] * weights).ravel()[: len(samples)]
+    return (samples * (np.float32(gain) * per_sample)).astype(np.float32, copy=False)
+
+
+def level_to(
+    samples: np.ndarray, rate: int, measured: float, target: float, ceiling_db: float, *, weighted: bool
+) -> tuple[np.ndarray, float]:
+    """Gain ``samples`` (whose level is ``measured`` dB) to ``target`` through the limiter.
+
+    The level after limiting is predicted from what the limiter takes from each frame's energy:
+    K-weighted and gated as BS.1770 does when ``weighted`` (loudness), plain for RMS. The gain is
+    solved on the prediction, so the signal itself is processed once.
+    Returns (result, gain in dB).
+    """
+    weighting = k_weighted(samples, rate) if weighted else None
+    stats, ceiling = FrameStats.of(samples, weighting), from_db(ceiling_db)
+    del weighting
+    offset = measured - gated_loudness(stats.energy, rate) if weighted else 0.0
+
+    def predict(gain_db: float, gains: np.ndarray) -> float:
+        if not weighted:
+            return measured + gain_db + limiter_loss_db(stats, gains)
+        return offset + gated_loudness(stats.energy * (from_db(gain_db) ** 2) * gains.astype(np.float64) ** 2, rate)
+
+    def error(gain_db: float) -> tuple[float, np.ndarray]:
+        gains = limiter_gains(stats, from_db(gain_db), ceiling, rate)
+        return predict(gain_db, gains) - target, gains
+
+    return _solve(error, target - measured, samples)
+
+
+def _solve(
+    error: Callable[[float], tuple[float, np.ndarray]], start: float, samples: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """The gain where the predicted level error crosses zero, and the limited signal at that gain.
+
+    Limiting only lowers the level, so the root is at or above ``start``: step up until it is
+    bracketed, then Brent's method. A target the limiter cannot reach gives the loudest attempt.
+    """
+    low, (f_low, gains) = start, error(start)
+    if f_low >= -LEVEL_TOLERANCE:
+        return apply_gains(samples, from_db(low), gains), low
+    step = max(1.0, -2.0 * f_low)
+    while True:
+        high, (f_high, gains) = low + step, error(low + step)
+        if f_high >= 0:
+            break
+        if step >= MAX_EXTRA_GAIN:
+            return apply_gains(samples, from_db(high), gains), high
+        low, step = high, step * 2
+    gain = brentq(lambda g: error(g)[0], low, high, xtol=GAIN_TOLERANCE) if f_high > LEVEL_TOLERANCE else high
+    return apply_gains(samples, from_db(gain), error(gain)[1]), gain

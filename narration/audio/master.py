@@ -11,9 +11,8 @@ after a subheading. The head and tail room tone are ``head_room_tone_ms`` and ``
 held inside the profile's range (ACX: 0.5-1 s and 1-5 s). The tail is lengthened by up to 0.2 s so
 the encodes end on a whole frame of both codecs (see :mod:`narration.audio.codec`).
 
-Mastering measures the chapter (BS.1770 loudness with pyloudnorm, or RMS for ACX), applies the
-gain to the target through a true-peak limiter, measures again and corrects once for what the
-limiter took. Every sentence's start and end in the chapter are recorded as :class:`Cue` s.
+Mastering measures the chapter (BS.1770 loudness with pyloudnorm, or RMS for ACX) and applies the
+gain that reaches the target through a true-peak limiter (see :func:`loudness.level_to`). Every sentence's start and end in the chapter are recorded as :class:`Cue` s.
 """
 
 from __future__ import annotations
@@ -41,7 +40,6 @@ from narration.synth.types import Clip, SynthResult
 
 PartKind = Literal["title", "heading", "paragraph"]
 ROOM_TONE_SEED = 1770  # room tone is the same noise on every run, so masters are reproducible
-CORRECT_BELOW = 0.1  # LU (or dB) off target after limiting that is left alone
 
 
 @dataclass(frozen=True)
@@ -195,12 +193,8 @@ def normalise(samples: np.ndarray, rate: int, profile: Profile) -> tuple[np.ndar
     measured, target = _level(samples, rate, profile)
     if not math.isfinite(measured):
         raise AudioError("the chapter is silent: nothing to master")
-    gain = target - measured
-    result = loudness.limit(samples * np.float32(loudness.from_db(gain)), rate, profile.ceiling)
-    error = target - _level(result, rate, profile)[0]
-    if abs(error) > CORRECT_BELOW:
-        gain += error
-        result = loudness.limit(samples * np.float32(loudness.from_db(gain)), rate, profile.ceiling)
+    weighted = profile.loudness_target is not None
+    result, gain = loudness.level_to(samples, rate, measured, target, profile.ceiling, weighted=weighted)
     return result, measured, gain
 
 

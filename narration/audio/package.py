@@ -94,7 +94,7 @@ def write_book_mp3(target: Path, segments: Sequence[Segment], title: str, author
     """The chapters' MP3 frames behind one ID3v2.3 tag with CHAP/CTOC chapters and the cover."""
     marks = chapter_marks.marks([s.title for s in segments], [s.mp3_duration for s in segments])
     frames = chapter_marks.id3_frames(marks, title)
-    tag = render_id3(id3_tags(Tags(title=title, album=title, artist=author), cover, frames))
+    tag = chapter_marks.order_chapters(render_id3(id3_tags(Tags(title=title, album=title, artist=author), cover, frames)))
     write_mp3(target, tag, [s.mp3 for s in segments])
 
 

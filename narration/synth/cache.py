@@ -73,9 +73,9 @@ def _reason(exc: OSError) -> str:
 
 
 def cache_error(root: Path, doing: str, exc: OSError) -> CacheError:
-    return CacheError(
-        f"clip cache {root}: cannot {doing} ({_reason(exc)}); free some space or choose another folder with --cache-dir"
-    )
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT)
+    advice = "Free some space, or choose another folder" if full else "Choose another folder"
+    return CacheError(f"clip cache {root}: cannot {doing} ({_reason(exc)}). {advice} with --cache-dir.")
 
 
 class ClipCache:
@@ -137,7 +137,8 @@ class ClipCache:
         if fsutil.sha256_file(wav) != meta.sha256:
             return False
         try:
-            fsutil.write_text(self.meta_path(meta.key), json.dumps({**json.loads(raw), "mtime_ns": wav.stat().st_mtime_ns}))
+            refreshed = {**json.loads(raw), "mtime_ns": wav.stat().st_mtime_ns}
+            fsutil.write_text(self.meta_path(meta.key), json.dumps(refreshed, ensure_ascii=False))
         except OSError:
             log.debug("cannot refresh the sidecar of %s", wav)
         return True

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from narration.errors import ConfigError
+from narration.errors import ConfigError, EngineError
 from narration.model import Book
 from narration.synth.cache import ClipCache, ClipMeta
 from narration.synth.engines import Engine, EngineSpec, engine_info, get_engine, identity_digest
@@ -70,16 +70,32 @@ def resolve_options(
     applies only to the engine ``book.toml`` names."""
     config = book.config.synth
     name = engine_info(engine or config.engine).name
-    if voice is None and name == engine_info(config.engine).name:
+    if voice is None and _names(config.engine, name):
         voice = config.voice
     settings = {key: getattr(config, key) for key in _SETTINGS}
     spec = EngineSpec(name, voice, {**settings, "language": book.language})
-    jobs = jobs if jobs is not None else config.jobs if config.jobs is not None else os.cpu_count() or 1
+    jobs = jobs if jobs is not None else config.jobs if config.jobs is not None else cores()
     if jobs < 1:
         raise ConfigError(f"jobs must be at least 1, not {jobs}")
     folder = Path(cache_dir) if cache_dir is not None else book.root / config.cache_dir
     picked = tuple(chapters) if chapters is not None else None
     return SynthOptions(spec, jobs, folder, picked, progress)
+
+
+def cores() -> int:
+    """Cores this process may use (the default number of jobs)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _names(configured: str, name: str) -> bool:
+    """Whether ``book.toml``'s engine is the engine ``name``."""
+    try:
+        return engine_info(configured).name == name
+    except EngineError:
+        return False
 
 
 def plan_book(book: Book, engine: Engine, chapters: Sequence[int] | None) -> Plan:
@@ -137,8 +153,7 @@ def run_synthesis(
         jobs = _jobs(options, len(missing))
         log.info("making %d clips with %s, %d job(s)", len(missing), engine.name, jobs)
         tasks = [(key, piece.spoken) for key, piece in sorted(missing.items(), key=lambda kv: -kv[1].chars)]
-        with tracker:
-            make_clips(options.spec, cache.root, tasks, jobs, tracker.done)
+        make_clips(options.spec, cache.root, tasks, jobs, tracker)
     result = assemble(plan, cache, {**found, **tracker.made})
     result.made, result.reused = len(tracker.made), len(found)
     result.audio_seconds_made = tracker.seconds

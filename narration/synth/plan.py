@@ -17,13 +17,12 @@ from typing import Literal
 from narration.errors import ConfigError, InputError
 from narration.model import Book, Chapter
 from narration.synth.cache import clip_key
-from narration.text import spoken as spoken_form
+from narration.text.spoken import to_spoken, unspeakable
 from narration.text.sentences import chunk_sentences, split_sentences
 
 log = logging.getLogger(__name__)
 
 _SAYABLE = re.compile(r"\w")
-_unspeakable = getattr(spoken_form, "unspeakable", lambda text: "")  # TEMP until the helper lands
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$")
 
 
@@ -93,12 +92,10 @@ def select_chapters(book: Book, numbers: Sequence[int] | None) -> tuple[Chapter,
 
 
 def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:
-    """The engine's text for a written sentence, and the characters dropped from it."""
-    dropped = _unspeakable(sentence)
-    text = spoken_form.to_spoken(sentence, lexicon)
-    if dropped:
-        text = " ".join(text.translate({ord(c): " " for c in dropped}).split())
-    return (text if _SAYABLE.search(text) else ""), dropped
+    """The engine's text for a written sentence ("" if nothing is left to say), and the
+    characters the voice cannot say that were dropped from it."""
+    text = to_spoken(sentence, lexicon)
+    return (text if _SAYABLE.search(text) else ""), unspeakable(sentence)
 
 
 def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:

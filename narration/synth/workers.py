@@ -4,19 +4,18 @@ With one job the worker runs in the calling process. With more, a process pool r
 process (built by the pool's initializer, so the model loads once per process, not per piece).
 Workers write their clips to the cache themselves, so a killed run loses only the clips in flight.
 Ctrl-C stops the pool: workers ignore SIGINT (the parent decides) and turn the SIGTERM of
-``Pool.terminate`` into a clean exit, so no half-written file is left behind.
+``Pool.terminate`` into a clean exit, so no half-written file is left behind. If the parent is
+killed outright, each worker finishes (and stores) the clip in hand, reads end-of-file on the
+task pipe and exits.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import multiprocessing.connection
-import os
 import signal
-import threading
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -77,30 +76,18 @@ def _init_pool_worker(spec: EngineSpec, cache_root: str) -> None:
     global _POOL_WORKER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_terminate)
-    _watch_parent()
     try:
         worker = Worker(spec, Path(cache_root))
         worker.load()
         _POOL_WORKER = worker
     except NarrationError as exc:
         _POOL_WORKER = exc
+    except Exception as exc:  # anything else would make the pool restart this process forever
+        _POOL_WORKER = EngineError(f"cannot start the {spec.engine} engine: {type(exc).__name__}: {exc}")
 
 
 def _exit_on_terminate(signum: int, frame: object) -> None:
     raise SystemExit(1)  # unwinds, so atomic writes remove their temp files
-
-
-def _watch_parent() -> None:
-    """Exit when the parent dies (killed): a pool process would otherwise wait for work forever."""
-    parent = multiprocessing.parent_process()
-    if parent is None:
-        return
-
-    def watch() -> None:
-        multiprocessing.connection.wait([parent.sentinel])
-        os._exit(1)
-
-    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _make_in_pool(task: Task) -> ClipMeta:
@@ -112,30 +99,41 @@ def _make_in_pool(task: Task) -> ClipMeta:
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    """forkserver where there is one: workers fork from a clean process with the modules preloaded."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["narration.synth.workers", "piper"])
-        return context
+    """fork where there is one: workers start at once, without re-running the caller's ``__main__``.
+
+    The pool is created before any thread (the progress bar's) starts, as fork requires.
+    """
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")
 
 
-def make_clips(
-    spec: EngineSpec, cache_root: Path, tasks: list[Task], jobs: int, on_done: Callable[[ClipMeta], None]
-) -> None:
-    """Make every clip in ``tasks`` with ``jobs`` processes, calling ``on_done`` as each is stored.
+class Sink(Protocol):
+    """Where finished clips go; entered once the workers are running."""
+
+    def __enter__(self) -> object: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+    def done(self, meta: ClipMeta) -> None: ...
+
+
+def make_clips(spec: EngineSpec, cache_root: Path, tasks: list[Task], jobs: int, sink: Sink) -> None:
+    """Make every clip in ``tasks`` with ``jobs`` processes, handing each to ``sink`` once stored.
 
     On any exception (Ctrl-C included) the pool is terminated; clips already stored stay.
     """
     if jobs <= 1:
         worker = Worker(spec, cache_root)
-        for task in tasks:
-            on_done(worker.make(task))
+        with sink:
+            for task in tasks:
+                sink.done(worker.make(task))
         return
     pool = _context().Pool(jobs, initializer=_init_pool_worker, initargs=(spec, str(cache_root)))
     try:
-        for meta in pool.imap_unordered(_make_in_pool, tasks):
-            on_done(meta)
+        with sink:
+            for meta in pool.imap_unordered(_make_in_pool, tasks):
+                sink.done(meta)
         pool.close()
     except BaseException:
         pool.terminate()

@@ -40,14 +40,21 @@ def languages() -> dict[str, str]:
     return tts_langs()
 
 
+def pick_language(wanted: str) -> str:
+    """The gTTS language for ``wanted`` ("en-GB" falls back to "en"); :class:`VoiceError` if none."""
+    known = languages()
+    for candidate in (wanted, wanted.lower(), wanted.split("-")[0].lower()):
+        if candidate in known:
+            return candidate
+    raise VoiceError(f"gtts: unknown language {wanted!r} (see 'narration voices --engine gtts')")
+
+
 class GttsEngine:
     name = "gtts"
 
     def __init__(self, spec: EngineSpec, *, tries: int | None = None, backoff: float | None = None) -> None:
-        self.lang = spec.voice or spec.setting("lang") or spec.setting("language", "en")
+        self.lang = pick_language(spec.voice or spec.setting("lang") or spec.setting("language", "en"))
         self.tld = spec.setting("tld", "com")
-        if self.lang not in languages():
-            raise VoiceError(f"gtts: unknown language {self.lang!r} (see 'narration voices --engine gtts')")
         self.tries = TRIES if tries is None else tries
         self.backoff = BACKOFF if backoff is None else backoff
 
@@ -79,7 +86,9 @@ class GttsEngine:
         for attempt in range(self.tries):
             if attempt:
                 delay = self.backoff * 2 ** (attempt - 1)
-                log.warning("gTTS answered %s; retrying in %.1f s (try %d of %d)", status, delay, attempt + 1, self.tries)
+                log.warning(
+                    "gTTS answered %s; retrying in %.1f s (try %d of %d)", status, delay, attempt + 1, self.tries
+                )
                 time.sleep(delay)
             buffer = io.BytesIO()
             try:
@@ -98,12 +107,17 @@ class GttsEngine:
 
 
 def _offline_message(tld: str, exc: Exception) -> str:
+    """Name the cause of a failed connection: requests' message, without urllib3's wrapping."""
     cause = exc.__context__ or exc
     text = str(cause)
-    match = re.search(r"Caused by (\w+)\((?:<[^>]*>: )?(.*)\)\)?$", text)
-    reason = f"{match.group(1)}: {match.group(2)}" if match else f"{type(cause).__name__}: {text}"
+    match = re.search(r"Caused by (\w+)\((.*)\)\)$", text)
+    if match:
+        detail = re.sub(r"^(<[^>]*>|\w+\([^)]*\)): ", "", match.group(2).strip("\"' "))
+        reason = f"{match.group(1)}: {detail}"
+    else:
+        reason = f"{type(cause).__name__}: {text}"
     return (
-        f"gTTS cannot reach translate.google.{tld} ({reason.strip()}). It needs an internet connection; "
+        f"gTTS cannot reach translate.google.{tld} ({reason}). It needs an internet connection; "
         "use --engine piper to narrate offline."
     )
 

@@ -90,8 +90,8 @@ class PiperEngine:
 
     def __init__(self, spec: EngineSpec) -> None:
         self.model = resolve_voice(spec.voice)
-        self._config = read_voice_config(self.model)
-        inference = self._config.get("inference", {})
+        self.voice_config = read_voice_config(self.model)
+        inference = self.voice_config.get("inference", {})
         defaults = {
             "length_scale": inference.get("length_scale", 1.0),
             "noise_scale": inference.get("noise_scale", 0.667),
@@ -102,7 +102,7 @@ class PiperEngine:
 
     @functools.cached_property
     def identity(self) -> dict[str, Any]:
-        config_text = json.dumps(self._config, sort_keys=True)
+        config_text = json.dumps(self.voice_config, sort_keys=True)
         return {
             "engine": self.name,
             "version": importlib.metadata.version("piper-tts"),
@@ -114,7 +114,7 @@ class PiperEngine:
 
     @property
     def sample_rate(self) -> int:
-        return int(self._config["audio"]["sample_rate"])
+        return int(self.voice_config["audio"]["sample_rate"])
 
     @property
     def max_chars(self) -> int:
@@ -123,7 +123,7 @@ class PiperEngine:
     def load(self) -> None:
         """Load the model (once); :class:`VoiceError` if it is not a Piper model."""
         if self._voice is None:
-            self._voice = _load_voice(self.model, self._config)
+            self._voice = _load_voice(self.model, self.voice_config)
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         from piper.config import SynthesisConfig

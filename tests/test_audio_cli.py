@@ -1,0 +1,93 @@
+"""`narration build`: success, and each kind of bad input gives a clear message and a non-zero exit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from audio_support import failing_ffmpeg, make_book
+from click.testing import CliRunner, Result
+from PIL import Image
+
+from narration.cli import cli
+
+
+@pytest.fixture(scope="module")
+def clip_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture
+def scripts(tmp_path: Path, clip_cache: Path) -> Path:
+    return make_book(tmp_path, clip_cache)
+
+
+def run(scripts: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    out = scripts.parent / "output"
+    command = ["build", "--scripts", str(scripts), "--out", str(out), "--jobs", "1", *args]
+    return CliRunner().invoke(cli, command, env=env)
+
+
+def assert_fails(result: Result, *phrases: str) -> None:
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    for phrase in phrases:
+        assert phrase in result.output, result.output
+
+
+def test_build_makes_the_audiobook_and_publishes_it(scripts: Path) -> None:
+    result = run(scripts, "--chapters", "1-2", "--base-url", "https://example.org/book/")
+    assert result.exit_code == 0, result.output
+    out = scripts.parent / "output"
+    assert "a-tiny-book.m4b" in result.output and "2 mastered" in result.output
+    for name in ("a-tiny-book.m4b", "a-tiny-book.mp3", "episodes/01-the-first-morning.mp3", "feed.xml", ".build.json"):
+        assert (out / name).is_file(), name
+    assert "https://example.org/book/" in (out / "feed.xml").read_text()
+    again = run(scripts, "--chapters", "1-2", "--base-url", "https://example.org/book/")
+    assert again.exit_code == 0 and "0 mastered" in again.output and "(unchanged)" in again.output
+
+
+def test_help_shows_an_example() -> None:
+    result = CliRunner().invoke(cli, ["build", "--help"])
+    assert result.exit_code == 0 and "narration build --chapters 1-3" in result.output
+
+
+def test_ffmpeg_missing(scripts: Path) -> None:
+    assert_fails(run(scripts, env={"NARRATION_FFMPEG": "/nonexistent"}), "ffmpeg not found", "/nonexistent")
+
+
+def test_ffmpeg_failing_shows_the_tail_of_its_message(scripts: Path, tmp_path: Path) -> None:
+    result = run(scripts, "--chapters", "3", env={"NARRATION_FFMPEG": str(failing_ffmpeg(tmp_path))})
+    assert_fails(result, "encoding a chapter failed", "no_such_option")
+
+
+def test_unwritable_output_folder(scripts: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(cli, ["build", "--scripts", str(scripts), "--out", str(blocker / "output")])
+    assert_fails(result, "cannot write to the output folder", str(blocker / "output"))
+
+
+def test_cover_of_the_wrong_size(scripts: Path) -> None:
+    Image.new("RGB", (1000, 1000), (10, 20, 30)).save(scripts / "cover.jpg")
+    assert_fails(run(scripts), "cover.jpg", "1400-3000 px", "1000x1000")
+
+
+def test_cover_that_is_not_an_image(scripts: Path) -> None:
+    (scripts / "cover.png").write_text("this is not a picture")
+    assert_fails(run(scripts), "cover.png", "not a readable image")
+
+
+def test_a_chapter_with_no_text(scripts: Path) -> None:
+    (scripts / "04-empty.md").write_text("# Empty\n\n## Only a heading\n")
+    assert_fails(run(scripts), "04-empty.md", "no text to narrate")
+
+
+def test_unknown_profile(scripts: Path) -> None:
+    assert_fails(run(scripts, "--profile", "loud"), "unknown audio profile 'loud'", "podcast, acx")
+
+
+def test_unknown_profile_in_book_toml(scripts: Path) -> None:
+    toml = scripts / "book.toml"
+    toml.write_text(toml.read_text() + '\n[audio]\nprofile = "broadcast"\n')
+    assert_fails(run(scripts), "unknown audio profile 'broadcast'")
