@@ -48,14 +48,14 @@ def test_loudness_is_pyloudnorms_and_silence_is_minus_infinity(speech: np.ndarra
 @pytest.mark.parametrize("target, ceiling", [(-16.0, -2.0), (-20.0, -1.0), (-14.0, -1.5)])
 def test_level_to_reaches_the_loudness_under_the_ceiling(speech: np.ndarray, target: float, ceiling: float) -> None:
     measured = loudness.loudness(speech, RATE)
-    result, gain = loudness.level_to(speech, RATE, measured, target, ceiling, weighted=True)
+    result, gain = loudness.level_to(speech, RATE, measured, target, ceiling, weighting=loudness.k_weighted(speech, RATE))
     assert abs(loudness.loudness(result, RATE) - target) <= 0.3
     assert reference_true_peak_db(result) <= ceiling + 0.2
     assert math.isfinite(gain) and len(result) == len(speech) and result.dtype == np.float32
 
 
 def test_level_to_an_rms_target_is_exact(speech: np.ndarray) -> None:
-    result, _ = loudness.level_to(speech, RATE, loudness.rms_db(speech), -20.0, -4.0, weighted=False)
+    result, _ = loudness.level_to(speech, RATE, loudness.rms_db(speech), -20.0, -4.0, weighting=None)
     assert loudness.rms_db(result) == pytest.approx(-20.0, abs=0.05)
     assert loudness.to_db(loudness.true_peak(result)) <= -4.0 + 0.05
 

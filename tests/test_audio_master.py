@@ -72,7 +72,7 @@ def test_acx_keeps_room_tone_in_range_and_lays_it_under_the_chapter(book: Book, 
     master = master_chapter(book.chapters[2], synth, book.config.audio, acx)
     head = master.samples[: round(0.6 * master.rate)]
     assert -75 < loudness.rms_db(head) < -65
-    assert loudness.rms_db(master.samples) == pytest.approx(-20, abs=0.1)
+    assert -23 <= loudness.rms_db(master.samples) <= -18
 
 
 def test_a_chapter_with_nothing_to_say_is_refused(book: Book, synth: SynthResult) -> None:

@@ -181,20 +181,16 @@ def room_tone(count: int, level_db: float) -> np.ndarray:
     return (rng.standard_normal(count, dtype=np.float32) * loudness.from_db(level_db)).astype(np.float32)
 
 
-def _level(samples: np.ndarray, rate: int, profile: Profile) -> tuple[float, float]:
-    """(measured level, target) in the profile's measure."""
-    if profile.loudness_target is not None:
-        return loudness.loudness(samples, rate), profile.loudness_target
-    return loudness.rms_db(samples), float(profile.rms_target)
-
-
 def normalise(samples: np.ndarray, rate: int, profile: Profile) -> tuple[np.ndarray, float, float]:
     """Gain to the profile's target through the limiter; (result, level before, gain in dB)."""
-    measured, target = _level(samples, rate, profile)
+    if profile.loudness_target is not None:
+        weighting = loudness.k_weighted(samples, rate)
+        measured, target = loudness.gated_loudness_of(weighting, rate), profile.loudness_target
+    else:
+        weighting, measured, target = None, loudness.rms_db(samples), float(profile.rms_target)
     if not math.isfinite(measured):
         raise AudioError("the chapter is silent: nothing to master")
-    weighted = profile.loudness_target is not None
-    result, gain = loudness.level_to(samples, rate, measured, target, profile.ceiling, weighted=weighted)
+    result, gain = loudness.level_to(samples, rate, measured, target, profile.ceiling, weighting=weighting)
     return result, measured, gain
 
 
