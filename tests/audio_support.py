@@ -18,6 +18,7 @@ CHAPTERS = {
     "03-the-end.md": "# The End\n\nThat was all.\n",
 }
 TITLES = ["The First Morning", "A Letter", "The End"]
+LETTER = ["A Letter", "She read the letter slowly.", "Postscript", "Then she smiled."]  # chapter 2's cues
 RATE = 44100
 
 

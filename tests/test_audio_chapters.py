@@ -13,7 +13,7 @@ from mutagen.id3 import ID3, CTOCFlags
 
 from narration.audio import chapters
 from narration.audio.cover import generate_cover
-from narration.audio.encode import encode_chapter
+from narration.audio.encode import encode_chapter, pcm_bytes
 from narration.audio.package import Segment, write_book
 from narration.audio.profiles import get_profile
 
@@ -44,7 +44,7 @@ def segment(tmp_path_factory: pytest.TempPathFactory) -> Segment:
     """One short real encode (a tone), used for every chapter of a book."""
     folder = tmp_path_factory.mktemp("segment")
     tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(RATE // 10) / RATE)).astype(np.float32)
-    encoded = encode_chapter(tone, RATE, get_profile(), folder / "s.mp3", folder / "s.aac")
+    encoded, _ = encode_chapter(pcm_bytes(tone), RATE, get_profile(), folder / "s.mp3", folder / "s.aac")
     return Segment("", folder / "s.mp3", folder / "s.aac", encoded.mp3_duration, encoded.aac_duration)
 
 

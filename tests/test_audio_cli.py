@@ -58,7 +58,7 @@ def test_ffmpeg_missing(scripts: Path) -> None:
 
 def test_ffmpeg_failing_shows_the_tail_of_its_message(scripts: Path, tmp_path: Path) -> None:
     result = run(scripts, "--chapters", "3", env={"NARRATION_FFMPEG": str(failing_ffmpeg(tmp_path))})
-    assert_fails(result, "encoding a chapter failed", "no_such_option")
+    assert_fails(result, "encoding a chapter to", "failed (ffmpeg exit", "no_such_option")
 
 
 def test_unwritable_output_folder(scripts: Path, tmp_path: Path) -> None:

@@ -40,7 +40,7 @@ def test_true_peak_finds_peaks_between_samples() -> None:
 
 def test_loudness_is_pyloudnorms_and_silence_is_minus_infinity(speech: np.ndarray) -> None:
     expected = pyloudnorm.Meter(RATE).integrated_loudness(speech.astype(np.float64))
-    assert loudness.loudness(speech, RATE) == pytest.approx(expected, abs=1e-6)
+    assert loudness.loudness(speech, RATE) == pytest.approx(expected, abs=1e-3)  # float32 filtering
     assert loudness.loudness(np.zeros(RATE, dtype=np.float32), RATE) == -math.inf
     assert math.isfinite(loudness.loudness(speech[: RATE // 10], RATE))  # shorter than a gating block
 
@@ -48,7 +48,8 @@ def test_loudness_is_pyloudnorms_and_silence_is_minus_infinity(speech: np.ndarra
 @pytest.mark.parametrize("target, ceiling", [(-16.0, -2.0), (-20.0, -1.0), (-14.0, -1.5)])
 def test_level_to_reaches_the_loudness_under_the_ceiling(speech: np.ndarray, target: float, ceiling: float) -> None:
     measured = loudness.loudness(speech, RATE)
-    result, gain = loudness.level_to(speech, RATE, measured, target, ceiling, weighting=loudness.k_weighted(speech, RATE))
+    weighting = loudness.k_weighted(speech, RATE)
+    result, gain = loudness.level_to(speech, RATE, measured, target, ceiling, weighting=weighting)
     assert abs(loudness.loudness(result, RATE) - target) <= 0.3
     assert reference_true_peak_db(result) <= ceiling + 0.2
     assert math.isfinite(gain) and len(result) == len(speech) and result.dtype == np.float32

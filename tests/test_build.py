@@ -8,6 +8,7 @@ import numpy as np
 import pyloudnorm
 import pytest
 from audio_support import (
+    LETTER,
     TITLES,
     decode,
     failing_ffmpeg,
@@ -66,7 +67,7 @@ def test_chapter_starts_are_the_encoded_boundaries(built: BuildReport) -> None:
         "m4b ffmpeg": [c.start for c in ffmetadata_chapters(built.result.m4b)],
         "m4b nero": [start for start, _ in nero_chapters(built.result.m4b)],
         "mp3 ffmpeg": [c.start for c in ffmetadata_chapters(built.result.mp3)],
-        "mp3 CHAP": [f.start_time / 1000 for f in sorted(ID3(built.result.mp3).getall("CHAP"), key=lambda f: f.start_time)],
+        "mp3 CHAP": sorted(f.start_time / 1000 for f in ID3(built.result.mp3).getall("CHAP")),
         "result": [c.start for c in built.result.chapters],
     }
     for name, found in readers.items():
@@ -97,9 +98,10 @@ def test_m4b_has_both_chapter_forms_the_cover_and_the_audiobook_kind(built: Buil
     assert tags["stik"] == [2]
     assert tags["©nam"] == ["A Tiny Book"] and tags["©ART"] == ["Test Writer"]
     assert len(tags["covr"][0]) > 10_000
-    atoms, _ = mp4_atoms(built.result.m4b)
+    atoms, data = mp4_atoms(built.result.m4b)
     names = [atom.name for atom in atoms.atoms]
     assert names.index(b"moov") < names.index(b"mdat")  # +faststart
+    assert data[8:12] == b"M4B "  # the audiobook brand
 
 
 def test_mp3_has_chap_frames_an_ordered_top_level_ctoc_and_the_cover(built: BuildReport) -> None:
@@ -129,7 +131,7 @@ def test_episodes_are_tagged_and_at_the_podcast_loudness(built: BuildReport) -> 
 
 def test_cues_are_the_sentences_in_order(built: BuildReport) -> None:
     second = built.result.chapters[1]
-    assert [c.text for c in second.cues] == ["A Letter", "She read the letter slowly.", "Postscript", "Then she smiled."]
+    assert [c.text for c in second.cues] == LETTER
     for chapter in built.result.chapters:
         times = [t for c in chapter.cues for t in (c.start, c.end)]
         assert times == sorted(times) and times[-1] < chapter.duration
@@ -174,6 +176,19 @@ def test_a_subset_builds_quickly_and_the_rest_follows(book_copy: Path) -> None:
     full = build(load_book(book_copy), jobs=1)
     assert full.encoded == (2,) and full.reused == (1, 3)
     assert [c.title for c in ffmetadata_chapters(full.result.mp3)] == TITLES
+
+
+def test_outputs_the_book_no_longer_makes_are_removed(book_copy: Path) -> None:
+    first = build(load_book(book_copy), jobs=1)
+    (book_copy / "03-the-end.md").rename(book_copy / "03-finale.md")
+    toml = book_copy / "book.toml"
+    toml.write_text(toml.read_text().replace('"A Tiny Book"', '"A Renamed Book"'))
+    second = build(load_book(book_copy), jobs=1)
+    out = second.result.out_dir
+    assert second.encoded == () and second.book_written  # same audio: only tags and names changed
+    assert not first.result.m4b.exists() and not first.result.mp3.exists()
+    assert not (out / "episodes" / "03-the-end.mp3").exists() and (out / "episodes" / "03-finale.mp3").is_file()
+    assert sorted(p.name for p in out.glob("*.m4b")) == ["a-renamed-book.m4b"]
 
 
 def test_a_failed_rebuild_keeps_the_previous_outputs(book_copy: Path, tmp_path: Path, monkeypatch) -> None:

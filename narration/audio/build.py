@@ -15,24 +15,24 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from narration import fsutil
 from narration.audio import codec
 from narration.audio.cache import ChapterCache, Rendered
 from narration.audio.cover import Cover, check_cover, find_cover, generate_cover, generated_key
-from narration.audio.encode import Tags, encode_chapter, id3_tags, render_id3, verify, write_mp3
+from narration.audio.layout import chapter_parts
 from narration.audio.manifest import save_manifest
-from narration.audio.master import chapter_parts, master_chapter
 from narration.audio.package import Segment, write_book
 from narration.audio.profiles import Profile, get_profile
 from narration.audio.state import OutputState
+from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.config import AudioConfig
 from narration.errors import AudioError
@@ -48,7 +48,6 @@ AUDIO_VERSION = "1"  # bump when mastering or encoding changes: every chapter is
 BUILD_CACHE = ".narration/build"
 EPISODES = "episodes"
 DESCRIPTION_CHARS = 400
-_EPISODE_NAME = re.compile(r"^\d+-.+\.mp3$")
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,6 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class _Context:
-    book: Book
     profile: Profile
     config: AudioConfig
     synth: SynthResult
@@ -90,7 +88,10 @@ def build_book(
     mastered at once (default: ``[synth] jobs``, else the number of cores); ``cache_dir``: the
     per-chapter build cache (default ``<root>/.narration/build``).
     """
-    return build(book, out_dir=out_dir, jobs=jobs, profile=profile, chapters=chapters, progress=progress, cache_dir=cache_dir).result
+    report = build(
+        book, out_dir=out_dir, jobs=jobs, profile=profile, chapters=chapters, progress=progress, cache_dir=cache_dir
+    )
+    return report.result
 
 
 def build(
@@ -114,7 +115,7 @@ def build(
     numbers = None if chapters is None else [c.number for c in selected]
     synth = synthesize_book(book, jobs=jobs, progress=progress, chapters=numbers)
     cache = ChapterCache(Path(cache_dir) if cache_dir is not None else book.root / BUILD_CACHE)
-    context = _Context(book, chosen, book.config.audio, synth, cache)
+    context = _Context(chosen, book.config.audio, synth, cache)
     rendered, encoded = render_chapters(context, selected, _jobs(book, jobs), progress)
     outputs = chapter_outputs(out, selected, rendered)
     written = write_episodes(book, outputs, rendered, cover, state)
@@ -132,7 +133,7 @@ def build(
     )
     book_written = write_book_files(result, rendered, cover, state)
     if chapters is None:
-        _tidy(out, cache, outputs, rendered)
+        _tidy(cache, rendered, state)
     state.forget_missing()
     state.save()
     save_manifest(result)
@@ -145,7 +146,8 @@ def summary(report: BuildReport) -> str:
     result = report.result
     minutes = result.duration / 60
     lines = [
-        f"Built {result.title!r}: {len(result.chapters)} chapters, {minutes:.1f} min of audio, in {report.elapsed:.1f} s "
+        f"Built {result.title!r}: {len(result.chapters)} chapters, {minutes:.1f} min of audio, "
+        f"in {report.elapsed:.1f} s "
         f"({len(report.encoded)} mastered, {len(report.reused)} unchanged; "
         f"{report.synth.made} clips synthesised)",
         f"  {result.m4b}" + ("" if report.book_written else "  (unchanged)"),
@@ -202,15 +204,19 @@ def chapter_key(chapter: Chapter, synth: SynthResult, config: AudioConfig, profi
 
 def render_chapter(context: _Context, chapter: Chapter, key: str) -> Rendered:
     """Master, encode and verify one chapter into the build cache."""
+    from narration.audio.encode import encode_chapter, pcm_bytes, verify  # numpy/scipy: only when needed
+    from narration.audio.master import master_chapter
+
     log.info("mastering chapter %d: %s", chapter.number, chapter.title)
     master = master_chapter(chapter, context.synth, context.config, context.profile)
-    mp3, aac, _ = context.cache.paths(key)
-    encoded = encode_chapter(master.samples, master.rate, context.profile, mp3, aac)
     offset = codec.MP3_DELAY / codec.RATE
     cues = tuple(Cue(round(c.start + offset, 6), round(c.end + offset, 6), c.text) for c in master.cues)
-    rate = min(master.rate, codec.RATE)
-    del master
-    levels = verify(mp3, context.profile, f"chapter {chapter.number} ({chapter.title!r})", rate)
+    pcm, rate = pcm_bytes(master.samples), master.rate
+    del master  # only the PCM is needed from here: keep one copy of the chapter in memory
+    mp3, aac, _ = context.cache.paths(key)
+    what = f"chapter {chapter.number} ({chapter.title!r})"
+    check = partial(verify, mp3, context.profile, what, min(rate, codec.RATE))
+    encoded, levels = encode_chapter(pcm, rate, context.profile, mp3, aac, check)
     rendered = Rendered(key, mp3, aac, encoded.mp3_frames, encoded.aac_frames, cues, levels.as_dict())
     context.cache.store(rendered)
     return rendered
@@ -219,16 +225,27 @@ def render_chapter(context: _Context, chapter: Chapter, key: str) -> Rendered:
 def render_chapters(
     context: _Context, chapters: Sequence[Chapter], workers: int, progress: bool
 ) -> tuple[list[Rendered], list[int]]:
-    """Every chapter's encodes, from the cache or made (``workers`` chapters at a time)."""
+    """Every chapter's encodes, from the cache or made (``workers`` chapters at a time); and the
+    numbers of the chapters made. Chapters with identical inputs share one encode. The longest
+    are made first: the work balances better, and the chapters in memory at once are the same
+    few longest ones however long the book is."""
     keys = [chapter_key(c, context.synth, context.config, context.profile) for c in chapters]
     found = {key: context.cache.lookup(key) for key in keys}
-    todo = [(c, k) for c, k in zip(chapters, keys) if found[k] is None]
+    todo: dict[str, Chapter] = {}
+    for chapter, key in zip(chapters, keys):
+        if found[key] is None:
+            todo.setdefault(key, chapter)
     if todo:
         context.cache.prepare()
-        with _Progress(len(todo), progress) as advance:
-            made = _run_parallel([lambda c=c, k=k: render_chapter(context, c, k) for c, k in todo], workers, advance)
-        found.update({key: rendered for (_, key), rendered in zip(todo, made)})
-    return [found[k] for k in keys], [c.number for c, _ in todo]
+        order = sorted(todo, key=lambda k: -_spoken_seconds(todo[k], context.synth))  # longest first
+        tasks = [partial(render_chapter, context, todo[key], key) for key in order]
+        with _Progress(len(tasks), progress) as advance:
+            found.update(zip(order, _run_parallel(tasks, workers, advance)))
+    return [found[k] for k in keys], [c.number for c in todo.values()]
+
+
+def _spoken_seconds(chapter: Chapter, synth: SynthResult) -> float:
+    return sum(clip.duration for part in chapter_parts(chapter, synth) for clip in part.clips)
 
 
 def _run_parallel(tasks: list[Callable[[], Rendered]], workers: int, advance: Callable[[], None]) -> list[Rendered]:
@@ -278,7 +295,7 @@ def chapter_outputs(out: Path, chapters: Sequence[Chapter], rendered: Sequence[R
     """Each chapter's episode, duration and start in the book (the sum of the encodes before it)."""
     outputs, position = [], 0.0
     for chapter, item in zip(chapters, rendered):
-        duration = item.mp3_frames * codec.MP3_FRAME / codec.RATE
+        duration = item.mp3_duration
         outputs.append(
             ChapterOutput(
                 number=chapter.number,
@@ -302,7 +319,8 @@ def write_episodes(
     """Write each episode (tag + the chapter's MP3 frames) whose audio or tags changed."""
     written = []
     for output, item in zip(outputs, rendered):
-        tags = Tags(title=output.title, album=book.title, artist=book.author, track=f"{output.number}/{len(book.chapters)}")
+        track = f"{output.number}/{len(book.chapters)}"
+        tags = Tags(title=output.title, album=book.title, artist=book.author, track=track)
         key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
         if state.current(output.episode, key):
             continue
@@ -315,12 +333,11 @@ def write_episodes(
 def write_book_files(result: BuildResult, rendered: Sequence[Rendered], cover: Cover, state: OutputState) -> bool:
     """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
     segments = [
-        Segment(c.title, r.mp3, r.aac, r.mp3_frames * codec.MP3_FRAME / codec.RATE, r.aac_frames * codec.AAC_FRAME / codec.RATE)
+        Segment(c.title, r.mp3, r.aac, r.mp3_duration, r.aac_duration)
         for c, r in zip(result.chapters, rendered)
     ]
-    key = fsutil.digest(
-        "book", AUDIO_VERSION, result.title, result.author, cover.digest, json.dumps([[s.title, r.key] for s, r in zip(segments, rendered)])
-    )
+    parts = json.dumps([[s.title, r.key] for s, r in zip(segments, rendered)])
+    key = fsutil.digest("book", AUDIO_VERSION, result.title, result.author, cover.digest, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         return False
     log.info("assembling %s and %s", result.m4b.name, result.mp3.name)
@@ -330,13 +347,9 @@ def write_book_files(result: BuildResult, rendered: Sequence[Rendered], cover: C
     return True
 
 
-def _tidy(out: Path, cache: ChapterCache, outputs: Sequence[ChapterOutput], rendered: Sequence[Rendered]) -> None:
-    """After a whole-book build: drop cache entries and episode files the book no longer uses."""
+def _tidy(cache: ChapterCache, rendered: Sequence[Rendered], state: OutputState) -> None:
+    """After a whole-book build: drop the cache entries and the outputs the book no longer uses."""
     removed = cache.prune({r.key for r in rendered})
-    keep = {o.episode.name for o in outputs}
-    for path in (out / EPISODES).glob("*.mp3"):
-        if _EPISODE_NAME.match(path.name) and path.name not in keep:
-            path.unlink(missing_ok=True)
-            removed += 1
-    if removed:
-        log.info("removed %d stale cache entries and episodes", removed)
+    stale = state.remove_untouched()
+    if removed or stale:
+        log.info("removed %d stale cache entries and these old outputs: %s", removed, ", ".join(stale) or "none")

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narration import fsutil
+from narration.audio import codec
 from narration.audio.types import Cue
 from narration.errors import AudioError
 
@@ -32,6 +33,14 @@ class Rendered:
     aac_frames: int
     cues: tuple[Cue, ...]  # seconds from the start of the episode
     levels: dict[str, float]  # measurements of the encoded episode
+
+    @property
+    def mp3_duration(self) -> float:
+        return self.mp3_frames * codec.MP3_FRAME / codec.RATE
+
+    @property
+    def aac_duration(self) -> float:
+        return self.aac_frames * codec.AAC_FRAME / codec.RATE
 
 
 class ChapterCache:

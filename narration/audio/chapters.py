@@ -92,7 +92,10 @@ def id3_frames(chapters: Sequence[Mark], book_title: str) -> list[Frame]:
     else:
         groups = list(_groups(ids))
         children = [f"toc{n}" for n in range(1, len(groups) + 1)]
-        frames += [CTOC(element_id=c, flags=ordered, child_element_ids=list(g), sub_frames=[]) for c, g in zip(children, groups)]
+        frames += [
+            CTOC(element_id=child, flags=ordered, child_element_ids=list(group), sub_frames=[])
+            for child, group in zip(children, groups)
+        ]
     top = CTOC(
         element_id="toc",
         flags=CTOCFlags.TOP_LEVEL | ordered,

@@ -3,7 +3,7 @@
 Loudness is BS.1770 integrated loudness measured with pyloudnorm. True peak is the peak of the
 signal oversampled 4x (BS.1770 annex 2), computed a chunk at a time so memory stays bounded.
 
-The limiter works on frames of 8 samples: each frame's true peak sets the gain it needs, the gains
+The limiter works on frames of 16 samples: each frame's true peak sets the gain it needs, the gains
 are smoothed into a look-ahead curve and interpolated back onto the samples. Because the effect of
 a gain curve on the signal's energy is known per frame, the gain that reaches a target level
 *after* limiting is found without processing the signal again and again.
@@ -201,9 +201,9 @@ def gated_loudness(energy: np.ndarray, rate: int) -> float:
     Only used to *predict* how limiting changes the loudness pyloudnorm measured; never reported.
     """
     block = min(len(energy), max(1, round(GATE_BLOCK * rate / FRAME)))
-    hop = max(1, block // 4)
     if block == 0:
         return -math.inf
+    hop = max(1, block // 4)
     total = np.concatenate([[0.0], np.cumsum(energy)])
     starts = np.arange(0, len(energy) - block + 1, hop)
     power = (total[starts + block] - total[starts]) / (block * FRAME)
@@ -238,10 +238,9 @@ def level_to(
     """Gain ``samples`` (whose level is ``measured`` dB) to ``target`` through the limiter.
 
     The level after limiting is predicted from what the limiter takes from each frame's energy:
-    that of ``weighting`` (the K-weighted signal), gated as BS.1770 does, for loudness; the
-    plain energy for RMS (``weighting`` None). The gain is
-    solved on the prediction, so the signal itself is processed once.
-    Returns (result, gain in dB).
+    the energy of ``weighting`` (the K-weighted signal), gated as BS.1770 does, for loudness; the
+    plain energy for RMS (``weighting`` None). The gain is solved on the prediction, so the signal
+    itself is processed once. Returns (result, gain in dB).
     """
     weighted = weighting is not None
     stats, ceiling = FrameStats.of(samples, weighting), from_db(ceiling_db)

@@ -12,16 +12,16 @@ held inside the profile's range (ACX: 0.5-1 s and 1-5 s). The tail is lengthened
 the encodes end on a whole frame of both codecs (see :mod:`narration.audio.codec`).
 
 Mastering measures the chapter (BS.1770 loudness with pyloudnorm, or RMS for ACX) and applies the
-gain that reaches the target through a true-peak limiter (see :func:`loudness.level_to`). Every sentence's start and end in the chapter are recorded as :class:`Cue` s.
+gain that reaches the target through a true-peak limiter (see :func:`loudness.level_to`). Every
+sentence's start and end in the chapter are recorded as :class:`Cue` s. Room tone (ACX) is a quiet
+fixed noise laid under the whole chapter after levelling.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Literal
-
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,24 +30,16 @@ with warnings.catch_warnings():  # pydub looks for ffmpeg on PATH when imported;
     from pydub import AudioSegment
 
 from narration.audio import codec, loudness
+from narration.audio.layout import Part, chapter_parts
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
 from narration.config import AudioConfig
-from narration.errors import AudioError, InputError
+from narration.errors import AudioError
 from narration.ffmpeg import configure_pydub
 from narration.model import Chapter
 from narration.synth.types import Clip, SynthResult
 
-PartKind = Literal["title", "heading", "paragraph"]
 ROOM_TONE_SEED = 1770  # room tone is the same noise on every run, so masters are reproducible
-
-
-@dataclass(frozen=True)
-class Part:
-    """The chapter title or a section, with the clips that speak it."""
-
-    kind: PartKind
-    clips: tuple[Clip, ...]
 
 
 @dataclass(frozen=True)
@@ -87,20 +79,6 @@ class Master:
 
 def _clamp(value: float, low: float, high: float) -> float:
     return min(max(value, low), high)
-
-
-def chapter_parts(chapter: Chapter, synth: SynthResult) -> list[Part]:
-    """The chapter's title and sections, with their clips, leaving out what has nothing to say."""
-    parts = [Part("title", synth.titles.get(chapter.slug, ()))]
-    for section in chapter.sections:
-        clips = synth.sections.get(section.id)
-        if clips is None:
-            raise AudioError(f"chapter {chapter.number}: section {section.id} was not synthesised")
-        parts.append(Part("heading" if section.kind == "heading" else "paragraph", clips))
-    parts = [p for p in parts if p.clips]
-    if not any(p.kind == "paragraph" for p in parts):
-        raise InputError(f"chapter {chapter.number} ({chapter.title!r}) has no text to narrate")
-    return parts
 
 
 def _gap(previous: Part, following: Part, pauses: Pauses) -> int:

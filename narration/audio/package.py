@@ -2,7 +2,7 @@
 
 - ``<book>.m4b``: the chapters' AAC frames joined by ffmpeg's concat demuxer (``-c copy``) into an MP4
   with the chapters (QuickTime chapter track and Nero ``chpl``, from an FFMETADATA file), the cover
-  as attached picture, the audiobook media type (``stik`` = 2) and ``+faststart``.
+  as attached picture, the audiobook brand (``M4B ``) and media type (``stik`` = 2), ``+faststart``.
 - ``<book>.mp3``: an ID3v2.3 tag (``CHAP``/``CTOC`` chapters, ``APIC`` cover) followed by the
   chapters' MP3 frames byte for byte.
 
@@ -21,9 +21,8 @@ from mutagen.mp4 import MP4, MP4Cover
 
 from narration import fsutil
 from narration.audio import chapters as chapter_marks
-from narration.audio.chapters import Mark
 from narration.audio.cover import Cover
-from narration.audio.encode import GENRE, Tags, id3_tags, render_id3, write_mp3
+from narration.audio.tags import GENRE, Tags, id3_tags, render_id3, write_mp3
 from narration.ffmpeg import run_ffmpeg
 
 log = logging.getLogger(__name__)
@@ -52,7 +51,14 @@ def concat_list(segments: Sequence[Segment]) -> str:
 
 
 def book_tags(title: str, author: str) -> dict[str, str]:
-    return {"title": title, "album": title, "artist": author, "album_artist": author, "genre": GENRE, "media_type": str(AUDIOBOOK)}
+    return {
+        "title": title,
+        "album": title,
+        "artist": author,
+        "album_artist": author,
+        "genre": GENRE,
+        "media_type": str(AUDIOBOOK),
+    }
 
 
 def write_m4b(target: Path, segments: Sequence[Segment], title: str, author: str, cover: Cover) -> None:
@@ -68,7 +74,7 @@ def write_m4b(target: Path, segments: Sequence[Segment], title: str, author: str
             "-i", cover.path,
             "-map", "0:a", "-map", "2:v", "-map_metadata", "1", "-map_chapters", "1",
             "-c", "copy", "-disposition:v:0", "attached_pic",
-            "-movflags", "+faststart", "-f", "mp4", tmp,
+            "-brand", "M4B ", "-movflags", "+faststart", "-f", "mp4", tmp,
         ]  # fmt: skip
         run_ffmpeg(args, what=f"writing {target.name}")
         ensure_mp4_tags(tmp, title, author, cover)
@@ -79,7 +85,9 @@ def ensure_mp4_tags(path: Path, title: str, author: str, cover: Cover) -> None:
     mp4 = MP4(path)
     if mp4.tags is None:
         mp4.add_tags()
-    wanted = {"stik": [AUDIOBOOK], "©nam": [title], "©alb": [title], "©ART": [author], "aART": [author], "©gen": [GENRE]}
+    wanted = {
+        "stik": [AUDIOBOOK], "©nam": [title], "©alb": [title], "©ART": [author], "aART": [author], "©gen": [GENRE]
+    }
     missing = {k: v for k, v in wanted.items() if mp4.tags.get(k) != v}
     if not mp4.tags.get("covr"):
         kind = MP4Cover.FORMAT_PNG if cover.mime == "image/png" else MP4Cover.FORMAT_JPEG
@@ -94,7 +102,8 @@ def write_book_mp3(target: Path, segments: Sequence[Segment], title: str, author
     """The chapters' MP3 frames behind one ID3v2.3 tag with CHAP/CTOC chapters and the cover."""
     marks = chapter_marks.marks([s.title for s in segments], [s.mp3_duration for s in segments])
     frames = chapter_marks.id3_frames(marks, title)
-    tag = chapter_marks.order_chapters(render_id3(id3_tags(Tags(title=title, album=title, artist=author), cover, frames)))
+    tags = id3_tags(Tags(title=title, album=title, artist=author), cover, frames)
+    tag = chapter_marks.order_chapters(render_id3(tags))
     write_mp3(target, tag, [s.mp3 for s in segments])
 
 

@@ -19,6 +19,7 @@ class OutputState:
     def __init__(self, out_dir: Path, entries: dict[str, dict[str, object]] | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.entries = entries or {}
+        self.touched: set[str] = set()  # outputs this build checked or wrote
         self._saved = json.dumps(self.entries, sort_keys=True)
 
     @classmethod
@@ -37,6 +38,7 @@ class OutputState:
             return str(Path(path).resolve())
 
     def current(self, path: Path, key: str) -> bool:
+        self.touched.add(self._name(path))
         entry = self.entries.get(self._name(path))
         if not isinstance(entry, dict) or entry.get("key") != key:
             return False
@@ -46,10 +48,21 @@ class OutputState:
             return False
 
     def record(self, path: Path, key: str) -> None:
+        self.touched.add(self._name(path))
         self.entries[self._name(path)] = {"key": key, "size": Path(path).stat().st_size}
 
     def forget_missing(self) -> None:
         self.entries = {k: v for k, v in self.entries.items() if (self.out_dir / k).exists()}
+
+    def remove_untouched(self) -> list[str]:
+        """Delete the outputs an earlier build wrote that this one no longer makes (a renamed
+        chapter's episode, the book files under an old title); their names."""
+        stale = sorted(name for name in self.entries if name not in self.touched)
+        for name in stale:
+            if not Path(name).is_absolute():
+                (self.out_dir / name).unlink(missing_ok=True)
+            del self.entries[name]
+        return stale
 
     def save(self) -> None:
         """Write the state if it changed (atomically)."""
