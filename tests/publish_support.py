@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from narration.audio.types import BuildResult, ChapterOutput, Cue
-from narration.publish.manifest import result_from_dict, result_to_dict
+from narration.audio.manifest import from_json, to_json
 from narration.ffmpeg import run_ffmpeg
 from narration.model import slugify
 
@@ -82,7 +82,7 @@ def build_result(
 def relocate(result: BuildResult, out_dir: Path) -> BuildResult:
     """A copy of a built output folder at ``out_dir``, and its BuildResult."""
     shutil.copytree(result.out_dir, out_dir, symlinks=True)
-    return result_from_dict(result_to_dict(result), out_dir)
+    return from_json(to_json(result), out_dir)
 
 
 @pytest.fixture(scope="session")

@@ -74,3 +74,19 @@ def test_config_round_trip(tmp_path: Path):
     config.audio.profile = "acx"
     save_config(tmp_path, config)
     assert load_config(tmp_path) == config
+
+
+def test_atomic_writes_keep_old_content_on_error_and_are_readable(tmp_path: Path):
+    import stat
+
+    from narration import fsutil
+
+    target = tmp_path / "out.txt"
+    fsutil.write_text(target, "old")
+    with pytest.raises(RuntimeError):
+        with fsutil.atomic_open(target) as handle:
+            handle.write("new, half written")
+            raise RuntimeError("killed")
+    assert target.read_text() == "old"
+    assert list(tmp_path.iterdir()) == [target]
+    assert stat.S_IMODE(target.stat().st_mode) & 0o044  # group/other can read (served files)

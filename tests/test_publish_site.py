@@ -10,10 +10,10 @@ import pytest
 from lxml import html as lxml_html
 from publish_support import relocate, template_build  # noqa: F401
 
-from narration.errors import PublishError
+from narration.errors import AudioError, PublishError
 from narration.publish import site
 from narration.publish.api import publish
-from narration.publish.manifest import load_result, save_result
+from narration.audio.manifest import load_manifest as load_result, save_manifest as save_result
 
 
 @pytest.fixture
@@ -118,11 +118,11 @@ def test_manifest_round_trip_survives_moving_the_folder(built, tmp_path):
 
 
 def test_a_missing_or_damaged_manifest_is_a_clear_error(built):
-    with pytest.raises(PublishError, match="narration build"):
+    with pytest.raises(AudioError, match="narration build"):
         load_result(built.out_dir)
     save_result(built)
     data = json.loads((built.out_dir / ".build.json").read_text())
     del data["chapters"][0]["title"]
     (built.out_dir / ".build.json").write_text(json.dumps(data))
-    with pytest.raises(PublishError, match="damaged"):
+    with pytest.raises(AudioError, match="damaged"):
         load_result(built.out_dir)

@@ -19,7 +19,7 @@ from publish_support import relocate, template_build  # noqa: F401
 from narration.cli import cli
 from narration.errors import ServeError
 from narration.publish.api import publish
-from narration.publish.manifest import save_result
+from narration.audio.manifest import save_manifest as save_result
 from narration.publish.serve import make_server
 
 TIMEOUT = 10

@@ -14,7 +14,7 @@ import pytest
 from publish_support import relocate, template_build  # noqa: F401
 
 from narration.publish.api import publish
-from narration.publish.manifest import save_result
+from narration.audio.manifest import save_manifest as save_result
 from narration.publish.serve import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -72,7 +72,7 @@ def _path(value: str, out_dir: Path) -> Path:
 def from_json(text: str, out_dir: Path) -> BuildResult:
     data = json.loads(text)
     if not isinstance(data, dict) or data.pop("version", None) != VERSION:
-        raise ValueError("not a build manifest of this version")
+        raise ValueError("not a build manifest of this version of narration")
     chapters = []
     for chapter in data["chapters"]:
         chapter = dict(chapter, episode=_path(chapter["episode"], out_dir))
@@ -90,5 +90,7 @@ def load_manifest(out_dir: Path) -> BuildResult:
         return from_json(path.read_text(encoding="utf-8"), out_dir)
     except FileNotFoundError as exc:
         raise AudioError(f"{out_dir} holds no finished build ({MANIFEST} is missing): run `narration build`") from exc
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise AudioError(f"{path} cannot be read ({exc}): run `narration build` again") from exc
+    except (KeyError, TypeError) as exc:
+        raise AudioError(f"{path} is damaged ({exc!r}): run `narration build` again") from exc

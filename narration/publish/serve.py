@@ -24,10 +24,10 @@ from werkzeug.serving import make_server as werkzeug_server
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from narration.errors import PublishError, ServeError
+from narration.errors import NarrationError, PublishError, ServeError
 from narration.publish import layout
 from narration.publish.feed import render_feed
-from narration.publish.manifest import load_result, manifest_path
+from narration.audio.manifest import load_manifest as load_result, manifest_path
 from narration.publish.rules import (
     CHAPTERS_FILE,
     CHAPTERS_JSON_MIME,
@@ -103,7 +103,7 @@ class OutputApp:
             result = layout.localize(load_result(self.root))
             settings = load_settings(self.root).with_base_url(request.host_url)
             body = render_feed(result, settings)
-        except PublishError as exc:
+        except NarrationError as exc:
             log.warning("serving the built feed.xml as is: %s", exc)
             return None
         response = Response(body, content_type=MIME_TYPES[".xml"])
