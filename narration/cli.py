@@ -54,6 +54,15 @@ SCRIPTS_OPTION = click.option(
     help="Folder of chapter scripts and book.toml.",
 )
 
+OUT_OPTION = click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("output"),
+    show_default=True,
+    help="Output folder: audiobook, episodes, feed and page.",
+)
+
 
 # --- split -------------------------------------------------------------------------------------
 
@@ -220,14 +229,7 @@ def voices(engines: tuple[str, ...]) -> None:
 
 @cli.command("build")
 @SCRIPTS_OPTION
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Output folder for the audiobook, episodes, feed and page.",
-)
+@OUT_OPTION
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes (default: book.toml [synth] jobs, else cores).")
 @click.option("--profile", help="Mastering profile: podcast (-16 LUFS) or acx (default: book.toml [audio], else podcast).")
 @CHAPTERS_OPTION
@@ -270,14 +272,7 @@ from narration.publish.rules import DEFAULT_HOST, DEFAULT_PORT  # noqa: E402  (k
 
 
 @cli.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="The output folder of `narration build`.",
-)
+@OUT_OPTION
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (0.0.0.0: the LAN).")
 @click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port to listen on.")
 def serve(out_dir: Path, host: str, port: int) -> None:
