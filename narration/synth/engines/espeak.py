@@ -66,6 +66,8 @@ def default_voice(language: str) -> str:
 
 class EspeakEngine:
     name = "espeak"
+    sample_rate = SAMPLE_RATE
+    max_chars = MAX_CHARS
 
     def __init__(self, spec: EngineSpec) -> None:
         espeak_binary()
@@ -78,14 +80,6 @@ class EspeakEngine:
     @functools.cached_property
     def identity(self) -> dict[str, Any]:
         return {"engine": self.name, "version": espeak_version(), "voice": self.voice, "speed": self.speed}
-
-    @property
-    def sample_rate(self) -> int:
-        return SAMPLE_RATE
-
-    @property
-    def max_chars(self) -> int:
-        return MAX_CHARS
 
     def load(self) -> None:
         """Nothing to load."""

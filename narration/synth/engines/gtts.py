@@ -51,6 +51,8 @@ def pick_language(wanted: str) -> str:
 
 class GttsEngine:
     name = "gtts"
+    sample_rate = SAMPLE_RATE
+    max_chars = MAX_CHARS
 
     def __init__(self, spec: EngineSpec, *, tries: int | None = None, backoff: float | None = None) -> None:
         self.lang = pick_language(spec.voice or spec.setting("lang") or spec.setting("language", "en"))
@@ -63,14 +65,6 @@ class GttsEngine:
         from gtts.version import __version__
 
         return {"engine": self.name, "version": __version__, "lang": self.lang, "tld": self.tld}
-
-    @property
-    def sample_rate(self) -> int:
-        return SAMPLE_RATE
-
-    @property
-    def max_chars(self) -> int:
-        return MAX_CHARS
 
     def load(self) -> None:
         """Nothing to load."""
