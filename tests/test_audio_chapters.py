@@ -79,3 +79,14 @@ def test_more_than_255_chapters_still_make_valid_files(tmp_path: Path, segment: 
     listed = tables["toc1"].child_element_ids + tables["toc2"].child_element_ids
     assert listed == [f"chp{n}" for n in range(1, 301)] and len(tables["toc1"].child_element_ids) == 255
     assert len(decode(mp3)) == len(decode(m4b)) == 300 * round(segment.mp3_duration * 44100)
+
+
+def test_m4b_input_falls_back_to_the_concat_demuxer_for_paths_the_protocol_cannot_name(tmp_path: Path) -> None:
+    from narration.audio.package import aac_input
+
+    plain = [Segment("One", tmp_path / "a.mp3", tmp_path / "a.aac", 1.0, 1.0)]
+    odd = [Segment("One", tmp_path / "a.mp3", tmp_path / "x|y.aac", 1.0, 1.0)]
+    listing = tmp_path / "list.txt"
+    assert aac_input(plain, listing) == ["-f", "aac", "-i", f"concat:{(tmp_path / 'a.aac').resolve()}"]
+    assert not listing.exists()
+    assert aac_input(odd, listing)[:2] == ["-f", "concat"] and "x|y.aac" in listing.read_text()

@@ -93,3 +93,33 @@ def test_an_episode_is_a_tag_followed_by_the_frames(tmp_path: Path) -> None:
     assert (tmp_path / "episode.mp3").read_bytes().endswith((tmp_path / "c.mp3").read_bytes())
     assert len(decode(tmp_path / "episode.mp3")) == codec.count_mp3_frames(tmp_path / "c.mp3") * 1152
     assert MP3(tmp_path / "episode.mp3").info.sample_rate == 44100
+
+
+def speech_like(seconds: int = 3) -> np.ndarray:
+    t = np.arange(RATE * seconds) / RATE
+    tone = 0.3 * np.sin(2 * np.pi * 220 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 2 * t))
+    return np.concatenate([np.zeros(RATE, np.float32), tone.astype(np.float32), np.zeros(RATE * 2, np.float32)])
+
+
+@pytest.mark.parametrize("folder", ["plain", "odd|name:[x]"])  # the second falls back to reading the file
+def test_encode_and_verify_measures_the_encode_as_written(tmp_path: Path, folder: str) -> None:
+    from narration.audio.encode import encode_and_verify
+
+    (tmp_path / folder).mkdir()
+    mp3, aac = tmp_path / folder / "c.mp3", tmp_path / folder / "c.aac"
+    profile = get_profile("podcast")
+    source = speech_like()
+    gain = loudness.from_db(profile.loudness_target - loudness.loudness(source, RATE))
+    pcm = pcm_bytes(source * np.float32(gain))
+    encoded, levels = encode_and_verify(pcm, RATE, profile, mp3, aac, "chapter 1", RATE)
+    assert levels == verify(mp3, profile, "chapter 1", RATE)  # the same samples as decoding the file
+    assert encoded.mp3_frames == codec.count_mp3_frames(mp3) and encoded.aac_frames == codec.count_adts_frames(aac)
+
+
+def test_ffmpeg_pipeline_shows_the_failing_side(tmp_path: Path) -> None:
+    from narration.audio.ffpipe import ffmpeg_pipeline
+    from narration.errors import FFmpegError
+
+    with pytest.raises(FFmpegError, match="test run failed"):
+        ffmpeg_pipeline(["-f", "f32le", "-i", "pipe:0", "-c:a", "no-such-codec", "-f", "mp3", "pipe:1"],
+                        ["-f", "mp3", "-i", "pipe:0", "-f", "null", "-"], b"\0" * 4000, tmp_path, what="test run")

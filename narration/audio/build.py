@@ -204,7 +204,7 @@ def chapter_key(chapter: Chapter, synth: SynthResult, config: AudioConfig, profi
 
 def render_chapter(context: _Context, chapter: Chapter, key: str) -> Rendered:
     """Master, encode and verify one chapter into the build cache."""
-    from narration.audio.encode import encode_chapter, pcm_bytes, verify  # numpy/scipy: only when needed
+    from narration.audio.encode import encode_and_verify, pcm_bytes  # numpy/scipy: only when needed
     from narration.audio.master import master_chapter
 
     log.info("mastering chapter %d: %s", chapter.number, chapter.title)
@@ -215,8 +215,7 @@ def render_chapter(context: _Context, chapter: Chapter, key: str) -> Rendered:
     del master  # only the PCM is needed from here: keep one copy of the chapter in memory
     mp3, aac, _ = context.cache.paths(key)
     what = f"chapter {chapter.number} ({chapter.title!r})"
-    check = partial(verify, mp3, context.profile, what, min(rate, codec.RATE))
-    encoded, levels = encode_chapter(pcm, rate, context.profile, mp3, aac, check)
+    encoded, levels = encode_and_verify(pcm, rate, context.profile, mp3, aac, what, min(rate, codec.RATE))
     rendered = Rendered(key, mp3, aac, encoded.mp3_frames, encoded.aac_frames, cues, levels.as_dict())
     context.cache.store(rendered)
     return rendered

@@ -24,11 +24,14 @@ from narration import fsutil
 from narration.audio import codec, loudness
 from narration.audio.profiles import Profile
 from narration.errors import AudioError
+from narration.audio.ffpipe import ffmpeg_pipeline
 from narration.ffmpeg import run_ffmpeg
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+DECODE_BLOCKS = "asetnsamples=n=65536:p=0"  # large blocks to the writer: fewer hand-offs between ffmpeg's threads
+TEE_SPECIAL = "|[]:;\\'\"="  # characters the tee muxer would read as syntax in a file name
 MP3_QUALITY = "7"  # LAME's algorithm quality: 7 is fast and transparent for speech at these rates
 
 
@@ -75,13 +78,45 @@ def _encode(pcm: bytes, rate: int, filters: str, codec_args: list[str], target: 
         run_ffmpeg(args, what=what, input=pcm)
 
 
+def _mp3_filters(length: int) -> str:
+    return f"{_resample(length)},volume={1 / codec.LAME_SCALE!r}:precision=float"
+
+
+def _mp3_codec(profile: Profile) -> list[str]:
+    return ["-c:a", "libmp3lame", "-b:a", f"{profile.mp3_kbps}k", "-compression_level", MP3_QUALITY]
+
+
+def _decode_args(rate: int) -> list[str]:
+    return ["-ac", "1", "-ar", str(rate), "-af", DECODE_BLOCKS, "-f", "f32le"]
+
+
 def encode_mp3(pcm: bytes, rate: int, length: int, profile: Profile, target: Path) -> int:
     """The MP3 encode (raised by what LAME takes away; no ID3 or Xing tag); its frame count."""
-    filters = f"{_resample(length)},volume={1 / codec.LAME_SCALE!r}:precision=float"
-    args = ["-c:a", "libmp3lame", "-b:a", f"{profile.mp3_kbps}k", "-compression_level", MP3_QUALITY,
-            "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]  # fmt: skip
-    _encode(pcm, rate, filters, args, target, "encoding a chapter to MP3")
+    args = [*_mp3_codec(profile), "-write_xing", "0", "-id3v2_version", "0", "-f", "mp3"]
+    _encode(pcm, rate, _mp3_filters(length), args, target, "encoding a chapter to MP3")
     return codec.count_mp3_frames(target)
+
+
+def encode_mp3_decoded(
+    pcm: bytes, rate: int, length: int, profile: Profile, target: Path, decode_rate: int
+) -> tuple[int, np.ndarray]:
+    """:func:`encode_mp3`, and the encode decoded at ``decode_rate`` as :func:`decode` would.
+
+    ffmpeg's tee muxer writes the MP3 to the file and to a pipe that a second ffmpeg decodes as
+    the frames come. A path the tee cannot name falls back to decoding the written file.
+    """
+    if any(char in str(target) for char in TEE_SPECIAL):
+        return encode_mp3(pcm, rate, length, profile, target), decode(target, decode_rate)
+    with tempfile.TemporaryDirectory(prefix="narration-mp3-") as work, fsutil.atomic_path(target) as tmp:
+        raw = Path(work) / "decoded.f32"
+        mp3 = "[f=mp3:write_xing=0:id3v2_version=0]"
+        encoder = ["-f", "f32le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", "-af", _mp3_filters(length),
+                   *_mp3_codec(profile), "-map", "0:a", "-f", "tee", f"{mp3}{tmp}|{mp3}pipe:1"]  # fmt: skip
+        decoder = ["-y", "-f", "mp3", "-i", "pipe:0", *_decode_args(decode_rate), raw]
+        ffmpeg_pipeline(encoder, decoder, pcm, Path(work), what="encoding a chapter to MP3")
+        frames = codec.count_mp3_frames(tmp)
+        samples = np.fromfile(raw, dtype="<f4")
+    return frames, samples
 
 
 def encode_aac(pcm: bytes, rate: int, length: int, profile: Profile, target: Path) -> int:
@@ -111,11 +146,35 @@ def encode_chapter(
     soon as the MP3 is written, while the AAC is still being encoded. Returns the frame counts and
     what ``after_mp3`` returned.
     """
+
+    def mp3_step(length: int) -> tuple[int, T | None]:
+        frames = encode_mp3(pcm, rate, length, profile, mp3_path)
+        return frames, after_mp3() if after_mp3 is not None else None
+
+    return _encode_pair(pcm, rate, profile, aac_path, mp3_step)
+
+
+def encode_and_verify(
+    pcm: bytes, rate: int, profile: Profile, mp3_path: Path, aac_path: Path, what: str, measure_rate: int
+) -> tuple[Encoded, Levels]:
+    """:func:`encode_chapter` with :func:`verify`, the MP3 being decoded (at ``measure_rate``) by a
+    second ffmpeg while it is encoded, instead of read back once written: the same samples, sooner."""
+
+    def mp3_step(length: int) -> tuple[int, Levels]:
+        frames, decoded = encode_mp3_decoded(pcm, rate, length, profile, mp3_path, measure_rate)
+        return frames, check_levels(decoded, measure_rate, profile, what)
+
+    return _encode_pair(pcm, rate, profile, aac_path, mp3_step)
+
+
+def _encode_pair(
+    pcm: bytes, rate: int, profile: Profile, aac_path: Path, mp3_step: Callable[[int], tuple[int, T]]
+) -> tuple[Encoded, T]:
+    """The AAC encode in a thread while ``mp3_step`` (the MP3 encode and its check) runs."""
     length = codec.aligned_length(math.ceil(len(pcm) // 4 * codec.RATE / rate))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aac") as pool:
         aac = pool.submit(encode_aac, pcm, rate, length, profile, aac_path)
-        mp3_frames = encode_mp3(pcm, rate, length, profile, mp3_path)
-        extra = after_mp3() if after_mp3 is not None else None
+        mp3_frames, extra = mp3_step(length)
         encoded = Encoded(mp3_frames, aac.result())
     if encoded.mp3_frames * codec.MP3_FRAME != encoded.aac_frames * codec.AAC_FRAME:
         log.warning("MP3 and AAC encodes differ in length (%d vs %d frames): the M4B's chapter times "
@@ -127,7 +186,7 @@ def decode(path: Path, rate: int, fmt: str = "mp3") -> np.ndarray:
     """Decode an audio file to mono float32 samples at ``rate``."""
     with tempfile.TemporaryDirectory(prefix="narration-decode-") as tmp:
         raw = Path(tmp) / "decoded.f32"
-        args = ["-y", "-f", fmt, "-i", path, "-ac", "1", "-ar", str(rate), "-f", "f32le", raw]
+        args = ["-y", "-f", fmt, "-i", path, *_decode_args(rate), raw]
         run_ffmpeg(args, what=f"decoding {path}")
         return np.fromfile(raw, dtype="<f4")
 
@@ -171,7 +230,12 @@ def verify(mp3_path: Path, profile: Profile, what: str, rate: int = codec.RATE) 
     ``rate``: the rate to measure at; a master made at 22.05 kHz holds nothing above 11 kHz, so
     measuring its encode at 22.05 kHz gives the same figures for half the work.
     """
-    levels = measure(decode(mp3_path, rate), rate)
+    return check_levels(decode(mp3_path, rate), rate, profile, what)
+
+
+def check_levels(samples: np.ndarray, rate: int, profile: Profile, what: str) -> Levels:
+    """Measure decoded samples; :class:`AudioError` naming ``what`` if they break the profile."""
+    levels = measure(samples, rate)
     found = problems(levels, profile)
     if found:
         raise AudioError(f"{what} does not meet the {profile.name} profile: " + "; ".join(found))
