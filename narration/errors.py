@@ -39,6 +39,18 @@ class AudioError(NarrationError):
     """Mastering or encoding failed."""
 
 
+class LevelsError(AudioError):
+    """An encoded chapter breaks its loudness profile.
+
+    ``peak_overshoot`` (dB) is how far its peaks went over the profile's limits, 0 when only other
+    rules were broken: the build retries such a chapter with more headroom for the codec.
+    """
+
+    def __init__(self, message: str, peak_overshoot: float = 0.0) -> None:
+        super().__init__(message)
+        self.peak_overshoot = peak_overshoot
+
+
 class FFmpegError(AudioError):
     """ffmpeg is missing or failed; the message carries the tail of its output."""
 

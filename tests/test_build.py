@@ -205,3 +205,20 @@ def test_a_failed_rebuild_keeps_the_previous_outputs(book_copy: Path, tmp_path: 
     resumed = build(load_book(book_copy), jobs=1)
     assert resumed.encoded == (3,)
 
+
+
+def test_a_chapter_whose_encode_overshoots_the_peak_limit_is_mastered_again(
+    book_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import dataclasses
+
+    from narration.audio import profiles
+
+    # A limiter at 0 dBTP leaves the codec no headroom: the first encode breaks the -1 dBTP limit.
+    loose = dataclasses.replace(profiles.PROFILES["podcast"], ceiling=0.0)
+    monkeypatch.setitem(profiles.PROFILES, "podcast", loose)
+    with caplog.at_level("INFO", logger="narration.audio.build"):
+        report = build(load_book(book_copy), jobs=1, chapters=[1])
+    assert "overshot the peak limit" in caplog.text
+    audio = decode(report.result.chapters[0].episode).astype(np.float64)
+    assert 20 * np.log10(np.max(np.abs(resample_poly(audio, 4, 1)))) <= -1.0

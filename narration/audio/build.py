@@ -35,7 +35,7 @@ from narration.audio.state import OutputState
 from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.config import AudioConfig
-from narration.errors import AudioError
+from narration.errors import AudioError, LevelsError
 from narration.ffmpeg import ffmpeg_exe
 from narration.model import Book, Chapter
 from narration.synth.pipeline import synthesize_book
@@ -202,20 +202,44 @@ def chapter_key(chapter: Chapter, synth: SynthResult, config: AudioConfig, profi
     )[:32]
 
 
+HEADROOM_RETRIES = 2  # re-masterings of a chapter whose encode overshot the peak limit
+HEADROOM_MARGIN_DB = 0.5  # extra headroom given on each retry, beyond the overshoot measured
+
+
 def render_chapter(context: _Context, chapter: Chapter, key: str) -> Rendered:
-    """Master, encode and verify one chapter into the build cache."""
+    """Master, encode and verify one chapter into the build cache.
+
+    Lossy coding can push peaks above the limiter's ceiling by more than the profile's headroom;
+    such a chapter is mastered again with the limiter lowered by the overshoot, so the build does
+    not fail on an unlucky sentence.
+    """
+    profile = context.profile
+    for attempt in range(HEADROOM_RETRIES + 1):
+        try:
+            return _render_once(context, chapter, key, profile)
+        except LevelsError as exc:
+            if not exc.peak_overshoot or attempt == HEADROOM_RETRIES:
+                raise
+            ceiling = profile.ceiling - exc.peak_overshoot - HEADROOM_MARGIN_DB
+            log.info("chapter %d: the encode overshot the peak limit by %.2f dB; limiter lowered to %.1f dBTP",
+                     chapter.number, exc.peak_overshoot, ceiling)
+            profile = dataclasses.replace(profile, ceiling=ceiling)
+    raise AssertionError("unreachable")
+
+
+def _render_once(context: _Context, chapter: Chapter, key: str, profile: Profile) -> Rendered:
     from narration.audio.encode import encode_and_verify, pcm_bytes  # numpy/scipy: only when needed
     from narration.audio.master import master_chapter
 
     log.info("mastering chapter %d: %s", chapter.number, chapter.title)
-    master = master_chapter(chapter, context.synth, context.config, context.profile)
+    master = master_chapter(chapter, context.synth, context.config, profile)
     offset = codec.MP3_DELAY / codec.RATE
     cues = tuple(Cue(round(c.start + offset, 6), round(c.end + offset, 6), c.text) for c in master.cues)
     pcm, rate = pcm_bytes(master.samples), master.rate
     del master  # only the PCM is needed from here: keep one copy of the chapter in memory
     mp3, aac, _ = context.cache.paths(key)
     what = f"chapter {chapter.number} ({chapter.title!r})"
-    encoded, levels = encode_and_verify(pcm, rate, context.profile, mp3, aac, what, min(rate, codec.RATE))
+    encoded, levels = encode_and_verify(pcm, rate, profile, mp3, aac, what, min(rate, codec.RATE))
     rendered = Rendered(key, mp3, aac, encoded.mp3_frames, encoded.aac_frames, cues, levels.as_dict())
     context.cache.store(rendered)
     return rendered

@@ -23,7 +23,7 @@ import numpy as np
 from narration import fsutil
 from narration.audio import codec, loudness
 from narration.audio.profiles import Profile
-from narration.errors import AudioError
+from narration.errors import AudioError, LevelsError
 from narration.audio.ffpipe import ffmpeg_pipeline
 from narration.ffmpeg import run_ffmpeg
 
@@ -238,5 +238,14 @@ def check_levels(samples: np.ndarray, rate: int, profile: Profile, what: str) ->
     levels = measure(samples, rate)
     found = problems(levels, profile)
     if found:
-        raise AudioError(f"{what} does not meet the {profile.name} profile: " + "; ".join(found))
+        message = f"{what} does not meet the {profile.name} profile: " + "; ".join(found)
+        raise LevelsError(message, peak_overshoot=peak_overshoot(levels, profile) if len(found) == 1 else 0.0)
     return levels
+
+
+def peak_overshoot(levels: Levels, profile: Profile) -> float:
+    """dB by which the peaks of an encode exceed the profile's limits (0 when within them)."""
+    over = levels.true_peak - profile.true_peak_max
+    if profile.sample_peak_max is not None:
+        over = max(over, levels.sample_peak - profile.sample_peak_max)
+    return max(over, 0.0)
