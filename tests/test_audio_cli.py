@@ -91,3 +91,18 @@ def test_unknown_profile_in_book_toml(scripts: Path) -> None:
     toml = scripts / "book.toml"
     toml.write_text(toml.read_text() + '\n[audio]\nprofile = "broadcast"\n')
     assert_fails(run(scripts), "unknown audio profile 'broadcast'")
+
+
+def test_a_bad_base_url_is_refused_before_any_audio_is_made(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from narration.cli import cli
+
+    out = tmp_path / "out"
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "01-one.md").write_text("# One\n\nHello.\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["build", "--scripts", str(scripts), "--out", str(out), "--base-url", "ftp://x"])
+    assert result.exit_code == 1
+    assert "not an http:// or https:// address" in result.output
+    assert not out.exists()
