@@ -179,7 +179,7 @@ def run_noop(scripts: Path, tmp: Path) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     whole = time.perf_counter() - start
     status = "ok" if done.returncode == 0 and "Made 0 clip(s)" in done.stdout else f"FAILED: {done.stdout}{done.stderr}"
-    verdict = "meets" if whole < 2 and result.made == 0 else "MISSES"
+    verdict = "meets" if whole < 2 and result.made == 0 and status == "ok" else "MISSES"
     print(f"(c) no-op run over {scripts} ({book.word_count} words, {result.reused} clips) with {how}:")
     print(f"    synthesize_book in-process {in_process:.2f} s (made {result.made}); "
           f"`narration synth` command {whole:.2f} s ({status}) -> {verdict} the < 2 s target")

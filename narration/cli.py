@@ -176,12 +176,7 @@ def synth(
     from narration.synth.pipeline import synthesize_book
     from narration.synth.report import format_result
 
-    from narration.publish.settings import check_base_url
-
     book = load_book(scripts_dir)
-    for url in (base_url, book.config.publish.base_url):
-        if url is not None:
-            check_base_url(url)  # before any audio work, not after it
     show = click.get_text_stream("stderr").isatty() if progress is None else progress
     result = synthesize_book(
         book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=show, chapters=chapters
