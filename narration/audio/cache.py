@@ -36,11 +36,11 @@ class Rendered:
 
     @property
     def mp3_duration(self) -> float:
-        return self.mp3_frames * codec.MP3_FRAME / codec.RATE
+        return codec.mp3_seconds(self.mp3_frames)
 
     @property
     def aac_duration(self) -> float:
-        return self.aac_frames * codec.AAC_FRAME / codec.RATE
+        return codec.aac_seconds(self.aac_frames)
 
 
 class ChapterCache:

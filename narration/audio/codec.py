@@ -76,3 +76,13 @@ def count_adts_frames(path: Path) -> int:
         position += size
         frames += (head[6] & 3) + 1
     return frames
+
+
+def mp3_seconds(frames: int) -> float:
+    """Playing time of ``frames`` MP3 frames (every frame plays: no gapless trimming)."""
+    return frames * MP3_FRAME / RATE
+
+
+def aac_seconds(frames: int) -> float:
+    """Playing time of ``frames`` AAC frames (every frame plays: no edit list)."""
+    return frames * AAC_FRAME / RATE

@@ -44,11 +44,11 @@ class Encoded:
 
     @property
     def mp3_duration(self) -> float:
-        return self.mp3_frames * codec.MP3_FRAME / codec.RATE
+        return codec.mp3_seconds(self.mp3_frames)
 
     @property
     def aac_duration(self) -> float:
-        return self.aac_frames * codec.AAC_FRAME / codec.RATE
+        return codec.aac_seconds(self.aac_frames)
 
 
 @dataclass(frozen=True)
