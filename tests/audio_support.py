@@ -123,3 +123,24 @@ def quicktime_chapter_track(path: Path) -> tuple[str, int]:
         stsz = atom_payload(target[b"mdia", b"minf", b"stbl", b"stsz"], data)
         return handler, int.from_bytes(stsz[8:12], "big")
     raise AssertionError("no track references a QuickTime chapter track")
+
+
+def quicktime_chapter_starts(path: Path) -> list[float]:
+    """Start times (seconds) of the samples of the QuickTime chapter track (the 'text' track), from
+    its own timescale (``mdhd``) and sample durations (``stts``), as Apple's players read them."""
+    atoms, data = mp4_atoms(path)
+    for track in atoms[b"moov",].findall(b"trak"):
+        if atom_payload(track[b"mdia", b"hdlr"], data)[8:12] != b"text":
+            continue
+        mdhd = atom_payload(track[b"mdia", b"mdhd"], data)
+        timescale = int.from_bytes(mdhd[20:24] if mdhd[0] == 1 else mdhd[12:16], "big")
+        stts = atom_payload(track[b"mdia", b"minf", b"stbl", b"stts"], data)
+        starts, now = [], 0
+        for entry in range(int.from_bytes(stts[4:8], "big")):
+            at = 8 + entry * 8
+            count, duration = int.from_bytes(stts[at : at + 4], "big"), int.from_bytes(stts[at + 4 : at + 8], "big")
+            for _ in range(count):
+                starts.append(now / timescale)
+                now += duration
+        return starts
+    raise AssertionError("no QuickTime chapter (text) track")

@@ -90,3 +90,20 @@ def test_m4b_input_falls_back_to_the_concat_demuxer_for_paths_the_protocol_canno
     assert aac_input(plain, listing) == ["-f", "aac", "-i", f"concat:{(tmp_path / 'a.aac').resolve()}"]
     assert not listing.exists()
     assert aac_input(odd, listing)[:2] == ["-f", "concat"] and "x|y.aac" in listing.read_text()
+
+
+def test_long_chapters_keep_exact_times_in_the_quicktime_chapter_track(tmp_path: Path) -> None:
+    """Chapters of minutes (the movie timescale must not overflow a 32-bit sample duration)."""
+    from audio_support import quicktime_chapter_starts
+
+    seconds = 100
+    quiet = (0.05 * np.sin(2 * np.pi * 220 * np.arange(RATE * seconds) / RATE)).astype(np.float32)
+    encoded, _ = encode_chapter(pcm_bytes(quiet), RATE, get_profile(), tmp_path / "l.mp3", tmp_path / "l.aac")
+    long = Segment("", tmp_path / "l.mp3", tmp_path / "l.aac", encoded.mp3_duration, encoded.aac_duration)
+    m4b, mp3 = book(tmp_path, long, ["One", "Two", "Three"])
+    expected = [n * long.aac_duration for n in range(3)]
+    assert np.allclose(quicktime_chapter_starts(m4b), expected, atol=0.05, rtol=0)
+    assert np.allclose([s for s, _ in nero_chapters(m4b)], expected, atol=0.05, rtol=0)
+    for path in (m4b, mp3):
+        assert [c.title for c in ffmetadata_chapters(path)] == ["One", "Two", "Three"]
+        assert np.allclose([c.start for c in ffmetadata_chapters(path)], expected, atol=0.05, rtol=0)

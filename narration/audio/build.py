@@ -45,6 +45,7 @@ from narration.synth.types import SynthResult
 log = logging.getLogger(__name__)
 
 AUDIO_VERSION = "1"  # bump when mastering or encoding changes: every chapter is made again
+PACKAGE_VERSION = "2"  # bump when the book files are assembled differently: only they are made again
 BUILD_CACHE = ".narration/build"
 EPISODES = "episodes"
 DESCRIPTION_CHARS = 400
@@ -360,7 +361,7 @@ def write_book_files(result: BuildResult, rendered: Sequence[Rendered], cover: C
         for c, r in zip(result.chapters, rendered)
     ]
     parts = json.dumps([[s.title, r.key] for s, r in zip(segments, rendered)])
-    key = fsutil.digest("book", AUDIO_VERSION, result.title, result.author, cover.digest, parts)
+    key = fsutil.digest("book", AUDIO_VERSION, PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         return False
     log.info("assembling %s and %s", result.m4b.name, result.mp3.name)

@@ -29,6 +29,9 @@ from narration.ffmpeg import run_ffmpeg
 log = logging.getLogger(__name__)
 
 AUDIOBOOK = 2  # iTunes media kind (stik) of an audiobook
+# The movie (and so the QuickTime chapter track) timescale. Left to itself this ffmpeg picks 28224000,
+# at which a chapter longer than 76 s overflows the 32-bit sample duration and the chapter track breaks.
+MOVIE_TIMESCALE = "1000"
 MAX_ARGUMENT = 100_000  # bytes of one command-line argument (Linux allows 128 KiB)
 
 
@@ -90,7 +93,7 @@ def write_m4b(target: Path, segments: Sequence[Segment], title: str, author: str
             "-i", cover.path,
             "-map", "0:a", "-map", "2:v", "-map_metadata", "1", "-map_chapters", "1",
             "-c", "copy", "-disposition:v:0", "attached_pic",
-            "-brand", "M4B ", "-movflags", "+faststart", "-f", "mp4", tmp,
+            "-brand", "M4B ", "-movie_timescale", MOVIE_TIMESCALE, "-movflags", "+faststart", "-f", "mp4", tmp,
         ]  # fmt: skip
         run_ffmpeg(args, what=f"writing {target.name}")
         ensure_mp4_tags(tmp, title, author, cover)
