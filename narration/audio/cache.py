@@ -23,7 +23,7 @@ SIDECAR_VERSION = 1
 
 
 @dataclass(frozen=True)
-class Rendered:
+class Rendered(codec.FrameDurations):
     """A chapter's cached encodes and what is known about them."""
 
     key: str
@@ -33,14 +33,6 @@ class Rendered:
     aac_frames: int
     cues: tuple[Cue, ...]  # seconds from the start of the episode
     levels: dict[str, float]  # measurements of the encoded episode
-
-    @property
-    def mp3_duration(self) -> float:
-        return codec.mp3_seconds(self.mp3_frames)
-
-    @property
-    def aac_duration(self) -> float:
-        return codec.aac_seconds(self.aac_frames)
 
 
 class ChapterCache:

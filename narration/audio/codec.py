@@ -78,11 +78,19 @@ def count_adts_frames(path: Path) -> int:
     return frames
 
 
-def mp3_seconds(frames: int) -> float:
-    """Playing time of ``frames`` MP3 frames (every frame plays: no gapless trimming)."""
-    return frames * MP3_FRAME / RATE
+class FrameDurations:
+    """Playing times of a chapter's two encodes, from its ``mp3_frames`` and ``aac_frames``.
 
+    Every frame plays (no gapless trimming, no edit list), so frame counts give exact times.
+    """
 
-def aac_seconds(frames: int) -> float:
-    """Playing time of ``frames`` AAC frames (every frame plays: no edit list)."""
-    return frames * AAC_FRAME / RATE
+    mp3_frames: int
+    aac_frames: int
+
+    @property
+    def mp3_duration(self) -> float:
+        return self.mp3_frames * MP3_FRAME / RATE
+
+    @property
+    def aac_duration(self) -> float:
+        return self.aac_frames * AAC_FRAME / RATE

@@ -36,19 +36,11 @@ MP3_QUALITY = "7"  # LAME's algorithm quality: 7 is fast and transparent for spe
 
 
 @dataclass(frozen=True)
-class Encoded:
+class Encoded(codec.FrameDurations):
     """Frame counts of a chapter's two encodes."""
 
     mp3_frames: int
     aac_frames: int
-
-    @property
-    def mp3_duration(self) -> float:
-        return codec.mp3_seconds(self.mp3_frames)
-
-    @property
-    def aac_duration(self) -> float:
-        return codec.aac_seconds(self.aac_frames)
 
 
 @dataclass(frozen=True)
