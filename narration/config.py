@@ -69,6 +69,7 @@ class AudioConfig:
     after_title_ms: int = 1200
     head_room_tone_ms: int = 700
     tail_room_tone_ms: int = 2000
+    sample_rate: int | None = None  # Hz of the encodes; None: the profile's (podcast: the voice's own)
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from audio_support import failing_ffmpeg, make_book
+from audio_support import make_book
 from click.testing import CliRunner, Result
 from PIL import Image
 
@@ -52,13 +52,25 @@ def test_help_shows_an_example() -> None:
     assert result.exit_code == 0 and "narration build --chapters 1-3" in result.output
 
 
-def test_ffmpeg_missing(scripts: Path) -> None:
-    assert_fails(run(scripts, env={"NARRATION_FFMPEG": "/nonexistent"}), "ffmpeg not found", "/nonexistent")
+def test_building_with_piper_needs_no_ffmpeg_program(scripts: Path) -> None:
+    """Encoding runs in-process (LAME, libavcodec): the ffmpeg program is only needed by gTTS."""
+    result = run(scripts, "--chapters", "3", env={"NARRATION_FFMPEG": "/nonexistent"})
+    assert result.exit_code == 0, result.output
 
 
-def test_ffmpeg_failing_shows_the_tail_of_its_message(scripts: Path, tmp_path: Path) -> None:
-    result = run(scripts, "--chapters", "3", env={"NARRATION_FFMPEG": str(failing_ffmpeg(tmp_path))})
-    assert_fails(result, "encoding a chapter to", "failed (ffmpeg exit", "no_such_option")
+def test_a_sample_rate_mp3_cannot_carry(scripts: Path) -> None:
+    toml = scripts / "book.toml"
+    toml.write_text(toml.read_text() + "\n[audio]\nsample_rate = 12345\n")
+    assert_fails(run(scripts, "--chapters", "3"), "sample_rate 12345 Hz cannot be carried by MP3", "22050")
+
+
+def test_a_chosen_sample_rate_is_used(scripts: Path) -> None:
+    toml = scripts / "book.toml"
+    toml.write_text(toml.read_text() + "\n[audio]\nsample_rate = 44100\n")
+    assert run(scripts, "--chapters", "3").exit_code == 0
+    from mutagen.mp3 import MP3
+
+    assert MP3(scripts.parent / "output" / "episodes" / "03-the-end.mp3").info.sample_rate == 44100
 
 
 def test_unwritable_output_folder(scripts: Path, tmp_path: Path) -> None:

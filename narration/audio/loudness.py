@@ -24,6 +24,8 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.optimize import brentq
 from scipy.signal import firwin, sosfilt, tf2sos
 
+from narration.audio.db import ABSOLUTE_GATE, from_db, to_db
+
 log = logging.getLogger(__name__)
 
 OVERSAMPLE = 4
@@ -35,15 +37,6 @@ LEVEL_TOLERANCE = 0.02  # dB: a first guess this close to the target is kept
 GAIN_TOLERANCE = 0.01  # dB
 MAX_EXTRA_GAIN = 15.0  # dB the limiter may be driven beyond the plain gain (more would crush the voice)
 GATE_BLOCK = 0.4  # BS.1770 gating block, seconds (pyloudnorm needs at least one)
-ABSOLUTE_GATE = -70.0  # LUFS
-
-
-def to_db(value: float) -> float:
-    return 20.0 * math.log10(value) if value > 0 else -math.inf
-
-
-def from_db(db: float) -> float:
-    return 10.0 ** (db / 20.0)
 
 
 @functools.cache

@@ -4,14 +4,15 @@
 - ``acx`` (Audible's ACX rules): RMS between -23 and -18 dB, peaks at most -3 dB, noise floor at most
   -60 dB, 0.5-1 s of room tone at the head and 1-5 s at the tail, 44.1 kHz, 192 kbps CBR MP3.
 
-Every chapter is encoded at 44.1 kHz, mono, constant bit rate. The limiter works a little below the
+Podcast episodes are encoded mono, constant bit rate, at the voice's own rate (Piper's 22.05 kHz: the
+voice holds nothing above 11 kHz, so 44.1 kHz would only double the work); ACX at 44.1 kHz. The limiter works a little below the
 profile's peak limit (``ceiling``) so the overshoot of lossy coding stays inside it; the encoded
 result is measured again and checked against the limits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from narration.errors import ConfigError
 
@@ -35,7 +36,7 @@ class Profile:
     tail_range: tuple[float, float] | None  # seconds of room tone after the last word
     mp3_kbps: int  # constant bit rate of the episodes and the MP3 audiobook
     aac_kbps: int  # bit rate of the M4B audiobook
-    sample_rate: int = 44100
+    sample_rate: int | None = None  # Hz; None: the voice's own rate (when MP3 can carry it)
 
     def describe(self) -> str:
         return f"{self.name}: {self.summary}"
@@ -76,8 +77,23 @@ PROFILES: dict[str, Profile] = {
         tail_range=(1.0, 5.0),
         mp3_kbps=192,
         aac_kbps=128,
+        sample_rate=44100,
     ),
 }
+
+
+def with_rate(profile: Profile, rate: int | None) -> Profile:
+    """``profile`` encoding at ``rate`` Hz (``[audio] sample_rate``; None: unchanged)."""
+    from narration.audio.codec import MP3_RATES
+
+    if rate is None or rate == profile.sample_rate:
+        return profile
+    if rate not in MP3_RATES:
+        choices = ", ".join(str(r) for r in MP3_RATES)
+        raise ConfigError(f"[audio] sample_rate {rate} Hz cannot be carried by MP3: choose one of {choices}")
+    if profile.sample_rate is not None:
+        raise ConfigError(f"the {profile.name} profile requires {profile.sample_rate} Hz; remove [audio] sample_rate")
+    return replace(profile, sample_rate=rate)
 
 
 def get_profile(name: str | None = None) -> Profile:

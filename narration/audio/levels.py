@@ -1,0 +1,154 @@
+"""Measuring encodes against a profile: each unit as it is made, each chapter from its units.
+
+A unit's decoded MP3 is measured once, when it is made, and the figures a chapter needs are kept
+with it (:class:`UnitLevels`): the K-weighted energy of every 100 ms, the true and sample peaks, the
+plain energy, the quietest half second and the silence at both ends. A chapter's figures
+(:class:`Levels`) then come from its units' without decoding anything again: BS.1770 integrated
+loudness gates 400 ms blocks (four 100 ms sub-blocks, 75 % overlap) exactly as a meter run over the
+whole episode does, up to where a unit boundary cuts a sub-block short.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from narration.audio.db import ABSOLUTE_GATE, from_db, to_db
+from narration.audio.profiles import Profile
+from narration.errors import LevelsError
+
+SUB_BLOCK = 0.1  # seconds: a quarter of BS.1770's gating block
+QUIET_WINDOW = 0.5  # seconds: the ACX noise floor is the RMS of the quietest half second
+
+
+@dataclass(frozen=True)
+class UnitLevels:
+    """What a chapter's measurements need from one decoded unit."""
+
+    samples: int
+    blocks: tuple[float, ...]  # K-weighted sum of squares of each 100 ms (the last one partial)
+    energy: float  # plain sum of squares
+    true_peak: float  # linear
+    sample_peak: float  # linear
+    quiet: float  # mean square of the quietest half second
+    lead: float  # seconds before the first sample above -50 dBFS
+    trail: float  # seconds after the last
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> UnitLevels:
+        return cls(**{**data, "blocks": tuple(data["blocks"])})
+
+
+def measure_unit(samples: np.ndarray, rate: int) -> UnitLevels:
+    """Measure a decoded unit (mono float32)."""
+    from narration.audio import loudness  # scipy: only when units are made
+    size = max(1, round(SUB_BLOCK * rate))
+    weighted = loudness.k_weighted(samples, rate).astype(np.float64)
+    padded = np.concatenate([weighted, np.zeros(-len(weighted) % size)])
+    blocks = np.einsum("ij,ij->i", padded.reshape(-1, size), padded.reshape(-1, size))
+    lead, trail = loudness.silent_edges(samples, rate)
+    return UnitLevels(
+        samples=len(samples),
+        blocks=tuple(round(float(b), 9) for b in blocks),
+        energy=float(np.dot(samples.astype(np.float64), samples)),
+        true_peak=loudness.true_peak(samples),
+        sample_peak=loudness.sample_peak(samples),
+        quiet=from_db(loudness.noise_floor_db(samples, rate, QUIET_WINDOW)) ** 2,
+        lead=lead,
+        trail=trail,
+    )
+
+
+@dataclass(frozen=True)
+class Levels:
+    """Measurements of an encoded chapter."""
+
+    loudness: float  # LUFS integrated
+    true_peak: float  # dBTP
+    sample_peak: float  # dBFS
+    rms: float  # dBFS
+    noise_floor: float  # dBFS, quietest half second
+    head: float  # seconds of near-silence before the first word
+    tail: float  # seconds after the last
+
+    def as_dict(self) -> dict[str, float]:
+        return {k: (round(v, 3) if math.isfinite(v) else -999.0) for k, v in asdict(self).items()}
+
+
+def gated_loudness(blocks: np.ndarray, rate: int) -> float:
+    """BS.1770 integrated loudness (LUFS) from K-weighted energies of consecutive 100 ms sub-blocks."""
+    size = max(1, round(SUB_BLOCK * rate))
+    if len(blocks) < 4:
+        blocks = np.concatenate([blocks, np.zeros(4 - len(blocks))])
+    power = np.convolve(blocks, np.ones(4), "valid") / (4 * size)
+    with np.errstate(divide="ignore"):
+        levels = -0.691 + 10.0 * np.log10(power)
+    audible = power[levels >= ABSOLUTE_GATE]
+    if len(audible) == 0:
+        return -math.inf
+    relative = -0.691 + 10.0 * math.log10(float(np.mean(audible))) - 10.0
+    kept = power[(levels > relative) & (levels > ABSOLUTE_GATE)]
+    return -0.691 + 10.0 * math.log10(float(np.mean(kept))) if len(kept) else -math.inf
+
+
+def combine(units: Sequence[UnitLevels], rate: int) -> Levels:
+    """A chapter's levels from those of its units, in order."""
+    blocks = np.fromiter((b for unit in units for b in unit.blocks), dtype=np.float64)
+    samples = sum(unit.samples for unit in units)
+    energy = sum(unit.energy for unit in units)
+    return Levels(
+        loudness=gated_loudness(blocks, rate),
+        true_peak=to_db(max(unit.true_peak for unit in units)),
+        sample_peak=to_db(max(unit.sample_peak for unit in units)),
+        rms=to_db(math.sqrt(energy / samples)) if samples else -math.inf,
+        noise_floor=to_db(math.sqrt(min(unit.quiet for unit in units))),
+        head=units[0].lead,
+        tail=units[-1].trail,
+    )
+
+
+def problems(levels: Levels, profile: Profile) -> list[str]:
+    """What in ``levels`` breaks the profile's rules (empty when it complies)."""
+    found = []
+    target, tolerance = profile.loudness_target, profile.loudness_tolerance
+    if target is not None and abs(levels.loudness - target) > tolerance:
+        found.append(f"loudness {levels.loudness:.1f} LUFS, target {target:g} ± {tolerance:g}")
+    found += peak_problems(levels.true_peak, levels.sample_peak, profile)
+    if profile.rms_range and not profile.rms_range[0] <= levels.rms <= profile.rms_range[1]:
+        found.append(f"RMS {levels.rms:.1f} dB outside {profile.rms_range[0]:g}..{profile.rms_range[1]:g}")
+    if profile.noise_floor_max is not None and levels.noise_floor > profile.noise_floor_max:
+        found.append(f"noise floor {levels.noise_floor:.1f} dB above {profile.noise_floor_max:g}")
+    for name, value, allowed in (("head", levels.head, profile.head_range), ("tail", levels.tail, profile.tail_range)):
+        if allowed and not allowed[0] <= value <= allowed[1]:
+            found.append(f"{name} room tone {value:.2f} s outside {allowed[0]:g}-{allowed[1]:g} s")
+    return found
+
+
+def peak_problems(true_peak: float, sample_peak: float, profile: Profile) -> list[str]:
+    found = []
+    if true_peak > profile.true_peak_max:
+        found.append(f"true peak {true_peak:.1f} dBTP above {profile.true_peak_max:g}")
+    if profile.sample_peak_max is not None and sample_peak > profile.sample_peak_max:
+        found.append(f"peak {sample_peak:.1f} dB above {profile.sample_peak_max:g}")
+    return found
+
+
+def peak_overshoot(true_peak: float, sample_peak: float, profile: Profile) -> float:
+    """dB by which the peaks of an encode exceed the profile's limits (0 when within them)."""
+    over = true_peak - profile.true_peak_max
+    if profile.sample_peak_max is not None:
+        over = max(over, sample_peak - profile.sample_peak_max)
+    return max(over, 0.0)
+
+
+def check(levels: Levels, profile: Profile, what: str) -> None:
+    """:class:`LevelsError` naming ``what`` if ``levels`` break the profile."""
+    found = problems(levels, profile)
+    if found:
+        raise LevelsError(f"{what} does not meet the {profile.name} profile: " + "; ".join(found))
