@@ -1,5 +1,6 @@
-"""Encoding a master with real ffmpeg: both codecs line up to the sample, frames are counted exactly,
-the encode is verified against the profile, episodes carry their tags."""
+"""Encoding a unit in-process (LAME for MP3, libavcodec for AAC), read back by ffmpeg: both codecs put
+the audio at the same sample, frames are counted exactly, the level survives, failures are clean
+errors, the levels are checked against the profile, episodes carry their tags."""
 
 from __future__ import annotations
 
@@ -13,12 +14,13 @@ from mutagen.mp3 import MP3
 
 from narration.audio import codec, loudness
 from narration.audio.cover import generate_cover
-from narration.audio.encode import Levels, encode_chapter, pcm_bytes, problems, verify
+from narration.audio.encode import AacEncode, decode_mp3, encode_aac, encode_mp3
+from narration.audio.levels import Levels, problems
 from narration.audio.profiles import get_profile
 from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
-from narration.errors import AudioError
+from narration.errors import AudioError, FFmpegError
 
-RATE = 22050
+RATES = [(22050, 64, 576), (44100, 192, 1152)]  # Hz, MP3 kbps (podcast, acx), samples per MP3 frame
 
 
 def impulse(length: int, at: int) -> np.ndarray:
@@ -27,61 +29,124 @@ def impulse(length: int, at: int) -> np.ndarray:
     return samples
 
 
-@pytest.mark.parametrize("length", [1000, 22050, 44100 * 2 + 7])
-def test_aligned_length_fits_both_codecs(length: int) -> None:
-    aligned = codec.aligned_length(length)
-    assert length <= aligned < length + codec.SUPERFRAME
-    assert (aligned // codec.MP3_FRAME + 1) % 8 == 0 and aligned % codec.MP3_FRAME == 0
+def tone(rate: int, seconds: float, hz: float = 440.0, amplitude: float = 0.25) -> np.ndarray:
+    return (amplitude * np.sin(2 * np.pi * hz * np.arange(round(rate * seconds)) / rate)).astype(np.float32)
 
 
-def test_mp3_and_aac_decode_to_the_same_length_with_the_audio_at_the_same_sample(tmp_path: Path) -> None:
-    source = impulse(RATE * 2 + 123, 5000)
-    encoded, _ = encode_chapter(pcm_bytes(source), RATE, get_profile(), tmp_path / "c.mp3", tmp_path / "c.aac")
-    mp3, aac = decode(tmp_path / "c.mp3"), decode(tmp_path / "c.aac")
-    assert len(mp3) == len(aac) == encoded.mp3_frames * 1152 == encoded.aac_frames * 1024
-    assert len(mp3) % codec.SUPERFRAME == 0
-    expected = 2 * 5000 + codec.MP3_DELAY
-    assert abs(int(np.argmax(np.abs(mp3))) - expected) <= 1
-    assert abs(int(np.argmax(np.abs(aac))) - expected) <= 1
-    assert encoded.mp3_duration == encoded.aac_duration == len(mp3) / 44100
+def adts(encoded: AacEncode) -> bytes:
+    """The raw access units with an ADTS header each (from the AudioSpecificConfig), for ffmpeg to read."""
+    config = encoded.config
+    kind, rate_index, channels = config[0] >> 3, ((config[0] & 7) << 1) | (config[1] >> 7), (config[1] >> 3) & 15
+    out, position = bytearray(), 0
+    for size in encoded.sizes:
+        length = size + 7
+        out += bytes(
+            [
+                0xFF,
+                0xF1,  # MPEG-4, no CRC
+                ((kind - 1) << 6) | (rate_index << 2) | (channels >> 2),
+                ((channels & 3) << 6) | (length >> 11),
+                (length >> 3) & 0xFF,
+                ((length & 7) << 5) | 0x1F,
+                0xFC,
+            ]
+        )
+        out += encoded.data[position : position + size]
+        position += size
+    assert position == len(encoded.data)
+    return bytes(out)
 
 
-def test_mp3_level_survives_lame(tmp_path: Path) -> None:
-    tone = (0.25 * np.sin(2 * np.pi * 440 * np.arange(RATE * 2) / RATE)).astype(np.float32)
-    encode_chapter(pcm_bytes(tone), RATE, get_profile(), tmp_path / "t.mp3", tmp_path / "t.aac")
-    for path in (tmp_path / "t.mp3", tmp_path / "t.aac"):
-        decoded = decode(path)[44100 // 2 : -44100 // 2]
-        assert loudness.rms_db(decoded) == pytest.approx(loudness.rms_db(tone[RATE // 4 : -RATE // 4]), abs=0.1)
+def write_encodes(folder: Path, samples: np.ndarray, rate: int, kbps: int, aac_frames: int) -> tuple[Path, Path]:
+    mp3, aac = folder / f"u{rate}.mp3", folder / f"u{rate}.aac"
+    mp3.write_bytes(encode_mp3(samples, rate, kbps))
+    aac.write_bytes(adts(encode_aac(samples, rate, kbps, aac_frames)))
+    return mp3, aac
 
 
-def test_frame_counting_rejects_a_damaged_stream(tmp_path: Path) -> None:
-    encode_chapter(pcm_bytes(impulse(RATE, 10)), RATE, get_profile(), tmp_path / "c.mp3", tmp_path / "c.aac")
-    for path, count in ((tmp_path / "c.mp3", codec.count_mp3_frames), (tmp_path / "c.aac", codec.count_adts_frames)):
-        data = path.read_bytes()
-        path.write_bytes(data[:1000] + b"\0" * 50 + data[1050:])
-        with pytest.raises(AudioError, match="not a clean"):
-            count(path)
+@pytest.mark.parametrize(("rate", "kbps", "frame"), RATES)
+def test_mp3_and_aac_decode_to_whole_frames_with_the_audio_at_the_same_sample(
+    tmp_path: Path, rate: int, kbps: int, frame: int
+) -> None:
+    at = 5000
+    mp3, aac = write_encodes(tmp_path, impulse(rate + 123, at), rate, kbps, 30)
+    frames = codec.count_mp3_frames(mp3.read_bytes())
+    assert codec.mp3_frame_samples(rate) == frame
+    decoded_mp3, decoded_aac = decode(mp3, rate), decode(aac, rate)
+    assert len(decoded_mp3) == frames * frame >= rate + 123
+    assert len(decoded_aac) == 30 * codec.AAC_FRAME
+    for decoded in (decoded_mp3, decoded_aac):
+        assert abs(int(np.argmax(np.abs(decoded))) - (codec.MP3_DELAY + at)) <= 1
 
 
-def test_verify_rejects_an_encode_that_misses_the_target(tmp_path: Path) -> None:
-    quiet = (0.01 * np.sin(2 * np.pi * 300 * np.arange(RATE * 3) / RATE)).astype(np.float32)
-    mp3 = tmp_path / "q.mp3"
-    with pytest.raises(AudioError, match=r"chapter 9 .* podcast profile: loudness -4\d\.\d LUFS, target -16"):
-        check = lambda: verify(mp3, get_profile(), "chapter 9 ('Quiet')")  # noqa: E731
-        encode_chapter(pcm_bytes(quiet), RATE, get_profile(), mp3, tmp_path / "q.aac", check)
-    assert (tmp_path / "q.aac").is_file()  # the other encode finished cleanly
+@pytest.mark.parametrize(("rate", "kbps", "frame"), RATES)
+def test_the_level_survives_lame(tmp_path: Path, rate: int, kbps: int, frame: int) -> None:
+    source = tone(rate, 2.0)
+    mp3, aac = write_encodes(tmp_path, source, rate, kbps, 2 * rate // codec.AAC_FRAME + 4)
+    expected = loudness.rms_db(source[rate // 4 : -rate // 4])
+    for path in (mp3, aac):
+        decoded = decode(path, rate)[codec.MP3_DELAY :][rate // 4 : 2 * rate - rate // 4]
+        assert loudness.rms_db(decoded) == pytest.approx(expected, abs=0.1), path.name
+
+
+def test_decoding_in_process_gives_what_ffmpeg_gives(tmp_path: Path) -> None:
+    source = tone(22050, 0.5, hz=300)
+    mp3 = tmp_path / "t.mp3"
+    mp3.write_bytes(encode_mp3(source, 22050, 64))
+    ours, theirs = decode_mp3(mp3.read_bytes(), 22050), decode(mp3, 22050)
+    assert len(ours) == len(theirs) and np.max(np.abs(ours - theirs)) < 1e-4
+
+
+@pytest.mark.parametrize(("rate", "kbps", "frame"), RATES)
+def test_frame_counting_counts_mpeg1_and_mpeg2_frames(tmp_path: Path, rate: int, kbps: int, frame: int) -> None:
+    data = encode_mp3(tone(rate, 1.3), rate, kbps)
+    version = (int.from_bytes(data[:4], "big") >> 19) & 3
+    assert version == (3 if rate == 44100 else 2)  # MPEG-1 at 44.1 kHz, MPEG-2 at 22.05 kHz
+    (tmp_path / "t.mp3").write_bytes(data)
+    assert codec.count_mp3_frames(data) * frame == len(decode(tmp_path / "t.mp3", rate))
+
+
+def test_frame_counting_rejects_a_damaged_stream() -> None:
+    data = encode_mp3(impulse(22050, 10), 22050, 64)
+    codec.count_mp3_frames(data)
+    with pytest.raises(AudioError, match="c.mp3: not a clean MP3 stream at byte"):
+        codec.count_mp3_frames(data[:1000] + b"\0" * 50 + data[1050:], "c.mp3")
+    with pytest.raises(AudioError, match="not a clean"):
+        codec.count_mp3_frames(data[:-10])  # cut inside the last frame
+    with pytest.raises(AudioError, match="not a clean MP3 stream at byte 0"):
+        codec.count_mp3_frames(render_id3(id3_tags(Tags("t", "a", "b"), None)) + data)  # raw frames only
+    for damaged in (data[:-10], b"\0" * 1000):
+        with pytest.raises(AudioError, match="not a clean MP3 stream|cannot decode"):
+            decode_mp3(damaged, 22050)
+
+
+@pytest.mark.parametrize("frames", [3, 10, 57])
+def test_encode_aac_gives_exactly_the_frames_asked_for(tmp_path: Path, frames: int) -> None:
+    encoded = encode_aac(tone(22050, 1.0), 22050, 64, frames)  # 1 s is 22 frames: cut short or padded
+    assert len(encoded.sizes) == frames and sum(encoded.sizes) == len(encoded.data)
+    (tmp_path / "t.aac").write_bytes(adts(encoded))
+    assert len(decode(tmp_path / "t.aac", 22050)) == frames * codec.AAC_FRAME
+
+
+def test_a_libavcodec_failure_is_an_ffmpeg_error_with_its_message() -> None:
+    with pytest.raises(FFmpegError, match=r"AAC at 12345 Hz, 64 kbps: .*Invalid argument"):
+        encode_aac(tone(12345, 0.2), 12345, 64, 5)
 
 
 def test_problems_lists_every_acx_rule_broken() -> None:
     levels = Levels(loudness=-20, true_peak=-1, sample_peak=-1.5, rms=-25, noise_floor=-50, head=0.2, tail=6.0)
     found = problems(levels, get_profile("acx"))
-    assert len(found) == 6 and any("noise floor" in p for p in found) and any("tail room tone" in p for p in found)
+    assert len(found) == 6, found
+    for rule in ("true peak", "peak -1.5", "RMS -25.0", "noise floor", "head room tone", "tail room tone"):
+        assert any(rule in p for p in found), rule
     good = Levels(loudness=-19, true_peak=-3.5, sample_peak=-3.6, rms=-20, noise_floor=-70, head=0.7, tail=2.0)
     assert problems(good, get_profile("acx")) == []
+    assert problems(good, get_profile("podcast")) == ["loudness -19.0 LUFS, target -16 ± 1"]
 
 
 def test_an_episode_is_a_tag_followed_by_the_frames(tmp_path: Path) -> None:
-    encode_chapter(pcm_bytes(impulse(RATE, 10)), RATE, get_profile(), tmp_path / "c.mp3", tmp_path / "c.aac")
+    frames = encode_mp3(impulse(22050, 10), 22050, 64)
+    (tmp_path / "c.mp3").write_bytes(frames)
     cover = generate_cover("Title", "Author", tmp_path / "cover.jpg")
     tags = Tags(title="Chapter <1> & \"more\"", album="Book", artist="Author", track="1/4")
     write_mp3(tmp_path / "episode.mp3", render_id3(id3_tags(tags, cover)), [tmp_path / "c.mp3"])
@@ -90,36 +155,7 @@ def test_an_episode_is_a_tag_followed_by_the_frames(tmp_path: Path) -> None:
     assert str(read["TIT2"]) == 'Chapter <1> & "more"' and str(read["TRCK"]) == "1/4"
     assert str(read["TCON"]) == "Audiobook"
     assert read.getall("APIC")[0].data == (tmp_path / "cover.jpg").read_bytes()
-    assert (tmp_path / "episode.mp3").read_bytes().endswith((tmp_path / "c.mp3").read_bytes())
-    assert len(decode(tmp_path / "episode.mp3")) == codec.count_mp3_frames(tmp_path / "c.mp3") * 1152
-    assert MP3(tmp_path / "episode.mp3").info.sample_rate == 44100
-
-
-def speech_like(seconds: int = 3) -> np.ndarray:
-    t = np.arange(RATE * seconds) / RATE
-    tone = 0.3 * np.sin(2 * np.pi * 220 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 2 * t))
-    return np.concatenate([np.zeros(RATE, np.float32), tone.astype(np.float32), np.zeros(RATE * 2, np.float32)])
-
-
-@pytest.mark.parametrize("folder", ["plain", "odd|name:[x]"])  # the second falls back to reading the file
-def test_encode_and_verify_measures_the_encode_as_written(tmp_path: Path, folder: str) -> None:
-    from narration.audio.encode import encode_and_verify
-
-    (tmp_path / folder).mkdir()
-    mp3, aac = tmp_path / folder / "c.mp3", tmp_path / folder / "c.aac"
-    profile = get_profile("podcast")
-    source = speech_like()
-    gain = loudness.from_db(profile.loudness_target - loudness.loudness(source, RATE))
-    pcm = pcm_bytes(source * np.float32(gain))
-    encoded, levels = encode_and_verify(pcm, RATE, profile, mp3, aac, "chapter 1", RATE)
-    assert levels == verify(mp3, profile, "chapter 1", RATE)  # the same samples as decoding the file
-    assert encoded.mp3_frames == codec.count_mp3_frames(mp3) and encoded.aac_frames == codec.count_adts_frames(aac)
-
-
-def test_ffmpeg_pipeline_shows_the_failing_side(tmp_path: Path) -> None:
-    from narration.audio.ffpipe import ffmpeg_pipeline
-    from narration.errors import FFmpegError
-
-    with pytest.raises(FFmpegError, match="test run failed"):
-        ffmpeg_pipeline(["-f", "f32le", "-i", "pipe:0", "-c:a", "no-such-codec", "-f", "mp3", "pipe:1"],
-                        ["-f", "mp3", "-i", "pipe:0", "-f", "null", "-"], b"\0" * 4000, tmp_path, what="test run")
+    episode = (tmp_path / "episode.mp3").read_bytes()
+    assert episode.endswith(frames) and len(episode) == len(render_id3(id3_tags(tags, cover))) + len(frames)
+    assert len(decode(tmp_path / "episode.mp3", 22050)) == codec.count_mp3_frames(frames) * 576
+    assert MP3(tmp_path / "episode.mp3").info.sample_rate == 22050

@@ -1,17 +1,18 @@
-"""Assembling and mastering chapters from real Piper clips: layout, pauses, cues, levels."""
+"""Laying out and mastering units from real Piper clips: pauses, cues, levels, room tone."""
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import numpy as np
+import pyloudnorm
 import pytest
-from audio_support import LETTER, make_book
+from audio_support import CHAPTERS, LETTER, make_book
+from scipy.signal import resample_poly
 
-from narration.audio import loudness
-from narration.audio.layout import chapter_parts
-from narration.audio.master import Pauses, master_chapter
+from narration.audio import codec, loudness
+from narration.audio.layout import Pauses, UnitLayout, chapter_layouts, chapter_parts
+from narration.audio.master import master_unit
 from narration.audio.profiles import get_profile
 from narration.config import AudioConfig
 from narration.errors import InputError
@@ -19,11 +20,14 @@ from narration.model import Book, load_book
 from narration.synth.pipeline import synthesize_book
 from narration.synth.types import SynthResult
 
+TWO_PARAGRAPHS = {"04-two-paragraphs.md": "# Two Paragraphs\n\nThe first one.\n\nThe second one.\n"}
+PAUSES = Pauses(sentence=300, paragraph=800, before_heading=500, after_title=1100, head=700, tail=2000)
+
 
 @pytest.fixture(scope="module")
 def book(tmp_path_factory: pytest.TempPathFactory) -> Book:
     root = tmp_path_factory.mktemp("master")
-    return load_book(make_book(root, root / "clips"))
+    return load_book(make_book(root, root / "clips", chapters={**CHAPTERS, **TWO_PARAGRAPHS}))
 
 
 @pytest.fixture(scope="module")
@@ -31,48 +35,80 @@ def synth(book: Book) -> SynthResult:
     return synthesize_book(book, jobs=1)
 
 
-def gaps(cues) -> list[float]:
-    return [round(b.start - a.end, 3) for a, b in zip(cues, cues[1:])]
+def texts(layout: UnitLayout) -> list[str]:
+    return [s.text for s in layout.clip.sentences]
+
+
+def pauses_of(layouts: list[UnitLayout]) -> list[tuple[int, int, bool]]:
+    return [(u.lead_ms, u.gap_ms, u.last) for u in layouts]
 
 
 def test_the_layout_puts_each_pause_in_its_place(book: Book, synth: SynthResult) -> None:
-    config = AudioConfig(sentence_pause_ms=300, paragraph_pause_ms=800, before_title_ms=500, after_title_ms=1100)
-    first = master_chapter(book.chapters[0], synth, config, get_profile())
-    assert first.cues[0].start == pytest.approx(config.head_room_tone_ms / 1000, abs=1e-3)
-    assert [c.text for c in first.cues] == ["The First Morning", "It was a cold morning.", "The bells rang twice."]
-    assert gaps(first.cues) == [1.1, 0.3]  # after the title, between two sentences
-    second = master_chapter(book.chapters[1], synth, config, get_profile())
-    assert [c.text for c in second.cues] == LETTER
-    assert gaps(second.cues) == [1.1, 0.5, 1.1]  # title, before a subheading, after it
-    tail = len(second.samples) / second.rate - second.cues[-1].end
-    assert config.tail_room_tone_ms / 1000 <= tail < config.tail_room_tone_ms / 1000 + 0.25
+    first = chapter_layouts(book.chapters[0], synth, PAUSES)
+    assert [texts(u) for u in first] == [["The First Morning"], ["It was a cold morning.", "The bells rang twice."]]
+    assert pauses_of(first) == [(700, 1100, False), (0, 2000, True)]  # head, after the title; the tail
+    assert {u.sentence_ms for u in first} == {300}
+    second = chapter_layouts(book.chapters[1], synth, PAUSES)
+    assert [t for u in second for t in texts(u)] == LETTER
+    assert pauses_of(second) == [(700, 1100, False), (0, 500, False), (0, 1100, False), (0, 2000, True)]
+    fourth = chapter_layouts(book.chapters[3], synth, PAUSES)
+    assert pauses_of(fourth) == [(700, 1100, False), (0, 800, False), (0, 2000, True)]  # between paragraphs
 
 
-def test_cues_are_where_the_speech_is(book: Book, synth: SynthResult) -> None:
-    master = master_chapter(book.chapters[0], synth, book.config.audio, get_profile())
-    audio = master.samples
-    for cue in master.cues:
-        start, end = round(cue.start * master.rate), round(cue.end * master.rate)
-        assert np.max(np.abs(audio[start:end])) > 0.1
-    pause = audio[round(master.cues[1].end * master.rate) + 10 : round(master.cues[2].start * master.rate) - 10]
-    assert len(pause) > 0.3 * master.rate and np.max(np.abs(pause)) < 0.01
+def test_the_clips_of_one_section_are_a_sentence_pause_apart(book: Book, synth: SynthResult) -> None:
+    chapter = book.chapters[0]
+    paragraph = chapter.sections[0].id
+    clip = synth.sections[paragraph][0]
+    split = dataclasses.replace(synth, sections={**synth.sections, paragraph: (clip, clip, clip)})
+    assert pauses_of(chapter_layouts(chapter, split, PAUSES)) == [
+        (700, 1100, False), (0, 300, False), (0, 300, False), (0, 2000, True)
+    ]  # fmt: skip
 
 
-def test_a_master_is_at_the_profile_level(book: Book, synth: SynthResult) -> None:
-    master = master_chapter(book.chapters[0], synth, book.config.audio, get_profile())
-    assert loudness.loudness(master.samples, master.rate) == pytest.approx(-16, abs=0.3)
-    assert loudness.to_db(loudness.true_peak(master.samples)) <= -2 + 0.05
-    assert master.measured < -16 and master.gain_db > 0
+def test_master_unit_cues_are_where_the_speech_is_and_pauses_are_silent(book: Book, synth: SynthResult) -> None:
+    layouts = chapter_layouts(book.chapters[0], synth, PAUSES)
+    for layout in layouts:
+        master = master_unit(layout, get_profile())
+        rate, audio = master.rate, master.samples
+        assert rate == 22050
+        assert master.cues[0].start == pytest.approx(layout.lead_ms / 1000, abs=1e-4)
+        assert [c.text for c in master.cues] == texts(layout)
+        for cue in master.cues:
+            assert np.max(np.abs(audio[round(cue.start * rate) : round(cue.end * rate)])) > 0.1
+        gaps = [b.start - a.end for a, b in zip(master.cues, master.cues[1:])]
+        assert gaps == pytest.approx([layout.sentence_ms / 1000] * len(gaps), abs=1e-4)
+        silent = [(0.0, master.cues[0].start)] + [(a.end, b.start) for a, b in zip(master.cues, master.cues[1:])]
+        for start, end in silent:
+            if end - start > 0.01:
+                assert np.max(np.abs(audio[round(start * rate) + 10 : round(end * rate) - 10])) < 0.01
+        after = len(audio) / rate - master.cues[-1].end
+        expected = layout.gap_ms / 1000 - (0 if layout.last else codec.MP3_DELAY / rate)  # next unit's priming
+        assert after == pytest.approx(expected, abs=1e-3)
+        assert np.max(np.abs(audio[round((master.cues[-1].end + 0.05) * rate) :])) < 0.01
 
 
-def test_acx_keeps_room_tone_in_range_and_lays_it_under_the_chapter(book: Book, synth: SynthResult) -> None:
+def test_a_mastered_unit_is_at_the_profile_level(book: Book, synth: SynthResult) -> None:
+    for layout in chapter_layouts(book.chapters[0], synth, PAUSES):
+        master = master_unit(layout, get_profile())
+        measured = pyloudnorm.Meter(master.rate).integrated_loudness(master.samples.astype(np.float64))
+        assert measured == pytest.approx(-16, abs=0.3)
+        oversampled = resample_poly(master.samples.astype(np.float64), 4, 1)
+        assert 20 * np.log10(np.max(np.abs(oversampled))) <= -2 + 0.05
+        assert master.gain_db >= -16 - master.measured - 0.02  # the limiter only takes level away
+
+
+def test_acx_keeps_room_tone_in_range_and_lays_it_under_the_unit(book: Book, synth: SynthResult) -> None:
     acx = get_profile("acx")
     long_pauses = AudioConfig(head_room_tone_ms=3000, tail_room_tone_ms=9000)
     assert (Pauses.of(long_pauses, acx).head, Pauses.of(long_pauses, acx).tail) == (900, 4500)
+    short_pauses = AudioConfig(head_room_tone_ms=0, tail_room_tone_ms=0)
+    assert (Pauses.of(short_pauses, acx).head, Pauses.of(short_pauses, acx).tail) == (500, 1000)
     assert Pauses.of(long_pauses, get_profile()).head == 3000
-    master = master_chapter(book.chapters[2], synth, book.config.audio, acx)
-    head = master.samples[: round(0.6 * master.rate)]
-    assert -75 < loudness.rms_db(head) < -65
+    first = chapter_layouts(book.chapters[2], synth, Pauses.of(book.config.audio, acx))[0]
+    master = master_unit(first, acx)
+    assert master.rate == 44100
+    lead = master.samples[: round(0.6 * master.rate)]
+    assert -75 < loudness.rms_db(lead) < -65 and np.max(np.abs(lead)) > 0  # room tone, not silence
     assert -23 <= loudness.rms_db(master.samples) <= -18
 
 
@@ -80,9 +116,11 @@ def test_a_chapter_with_nothing_to_say_is_refused(book: Book, synth: SynthResult
     silent = dataclasses.replace(synth, sections={k: () for k in synth.sections})
     with pytest.raises(InputError, match="chapter 1 .*'The First Morning'.* has no text to narrate"):
         chapter_parts(book.chapters[0], silent)
+    with pytest.raises(InputError, match="has no text to narrate"):
+        chapter_layouts(book.chapters[0], silent, PAUSES)
 
 
-def test_mastering_is_reproducible(book: Book, synth: SynthResult, tmp_path: Path) -> None:
-    one = master_chapter(book.chapters[2], synth, book.config.audio, get_profile("acx"))
-    two = master_chapter(book.chapters[2], synth, book.config.audio, get_profile("acx"))
+def test_mastering_is_reproducible(book: Book, synth: SynthResult) -> None:
+    layout = chapter_layouts(book.chapters[2], synth, Pauses.of(book.config.audio, get_profile("acx")))[0]
+    one, two = master_unit(layout, get_profile("acx")), master_unit(layout, get_profile("acx"))
     assert np.array_equal(one.samples, two.samples) and one.cues == two.cues

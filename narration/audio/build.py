@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -115,7 +116,7 @@ def build(
     state = OutputState.load(out)
     cover = resolve_cover(book, out, state)
     numbers = None if chapters is None else [c.number for c in selected]
-    synth = synthesize_book(book, jobs=jobs, progress=progress, chapters=numbers)
+    synth = synthesize_book(book, jobs=jobs, progress=progress, chapters=numbers, before_making=_warm_up)
     cache = UnitCache(Path(cache_dir) if cache_dir is not None else book.root / BUILD_CACHE)
     context = _Context(chosen, book.config.audio, synth, cache)
     rendered, encoded, units_made = render_chapters(context, selected, _jobs(book, jobs), progress)
@@ -158,6 +159,18 @@ def summary(report: BuildReport) -> str:
         f"  {result.out_dir / EPISODES}/  ({len(result.chapters)} episodes, {len(report.episodes_written)} written)",
     ]
     return "\n".join(lines)
+
+
+def _warm_up(clips: int, jobs: int) -> None:
+    """While a few clips are made in this process (an edit), import the mastering and codec
+    modules (scipy's alone take a second) on the other core: the engine releases the GIL.
+
+    Not when synthesis forks worker processes: a fork must not catch another thread importing.
+    """
+    if jobs == 1:
+        from narration.audio.units import load_codecs
+
+        threading.Thread(target=load_codecs, name="warm-up", daemon=True).start()
 
 
 def _jobs(book: Book, jobs: int | None) -> int:
@@ -264,10 +277,10 @@ def _advancing(unit: Unit, advance: Callable[[], None]) -> Unit:
 
 
 def _run_parallel(tasks: list[tuple], workers: int, advance: Callable[[], None]) -> list[Unit]:
-    from narration.audio.units import ignore_interrupts, render_task
+    from narration.audio.units import render_task, start_worker
 
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context, initializer=ignore_interrupts)
+    pool = ProcessPoolExecutor(min(workers, len(tasks)), mp_context=context, initializer=start_worker)
     try:
         futures: list[Future[Unit]] = [pool.submit(render_task, task) for task in tasks]
         for future in futures:

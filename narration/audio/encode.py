@@ -16,7 +16,6 @@ makes encoding a clip cost about what its audio takes to encode.
 from __future__ import annotations
 
 import functools
-import io
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -105,11 +104,12 @@ def encode_aac(samples: np.ndarray, rate: int, kbps: int, frames: int) -> AacEnc
 def decode_mp3(data: bytes, rate: int) -> np.ndarray:
     """Every sample of a raw MP3 stream, decoded (mono float32)."""
     try:
-        with av.open(io.BytesIO(data), format="mp3") as container:
-            pieces = [frame.to_ndarray().reshape(-1) for frame in container.decode(audio=0)]
+        decoder = av.CodecContext.create("mp3float", "r")
+        frames = [f for packet in [*decoder.parse(data), None] for f in decoder.decode(packet)]
     except av.error.FFmpegError as exc:
         raise FFmpegError(f"libavcodec cannot decode the MP3 encode: {exc}") from exc
-    decoded = np.concatenate(pieces).astype(np.float32, copy=False) if pieces else np.zeros(0, np.float32)
+    pcm = b"".join(bytes(f.planes[0])[: f.samples * 4] for f in frames)  # mono float planes
+    decoded = np.frombuffer(pcm, dtype=np.float32)
     expected = codec.count_mp3_frames(data) * codec.mp3_frame_samples(rate)
     if len(decoded) != expected:
         raise AudioError(f"the MP3 encode decodes to {len(decoded)} samples, expected {expected}")

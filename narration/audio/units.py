@@ -192,13 +192,21 @@ def silent_frame(cache: UnitCache, rate: int, kbps: int) -> Path:
 
 
 def load_codecs() -> None:
-    """Import the codec and mastering modules now: worker processes forked after this share them."""
+    """Import the codec and mastering modules now (worker processes forked after this share them)
+    and keep numpy's BLAS to one thread: units are made in parallel by processes, and BLAS's
+    spare threads would only spin, taking as much CPU again from the other workers."""
+    from threadpoolctl import threadpool_limits
+
     from narration.audio import encode, levels, master  # noqa: F401
 
+    threadpool_limits(limits=1, user_api="blas")
 
-def ignore_interrupts() -> None:
-    """Pool workers leave Ctrl-C to the parent (which shuts the pool down)."""
+
+def start_worker() -> None:
+    """A pool worker: one BLAS thread (see :func:`load_codecs`), Ctrl-C left to the parent (which
+    shuts the pool down)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    load_codecs()
 
 
 def render_task(task: tuple[UnitLayout, str, Profile, Path, str]) -> Unit:

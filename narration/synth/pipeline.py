@@ -126,20 +126,25 @@ def synthesize_book(
     cache_dir: Path | None = None,
     progress: bool = False,
     chapters: Sequence[int] | None = None,
+    before_making: Callable[[int, int], None] | None = None,
 ) -> SynthResult:
     """Make every missing clip of ``book`` (or of the ``chapters`` given, 1-based) and return all clips.
 
     ``titles`` is keyed by ``chapter.slug``, ``sections`` by ``section.id`` (an empty tuple for a
     section with nothing to say). ``None`` options default from ``book.config.synth``.
+    ``before_making(clips, jobs)`` is called when there are clips to make, just before they are made.
     """
     options = resolve_options(
         book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=progress, chapters=chapters
     )
-    return run_synthesis(book, options)
+    return run_synthesis(book, options, before_making=before_making)
 
 
 def run_synthesis(
-    book: Book, options: SynthOptions, on_clip: Callable[[ClipMeta], None] | None = None
+    book: Book,
+    options: SynthOptions,
+    on_clip: Callable[[ClipMeta], None] | None = None,
+    before_making: Callable[[int, int], None] | None = None,
 ) -> SynthResult:
     """:func:`synthesize_book` with resolved options; ``on_clip`` is called as each clip is stored."""
     started = time.monotonic()
@@ -152,6 +157,8 @@ def run_synthesis(
         cache.prepare()
         jobs = _jobs(options, len(missing))
         log.info("making %d clips with %s, %d job(s)", len(missing), engine.name, jobs)
+        if before_making is not None:
+            before_making(len(missing), jobs)
         tasks = [(key, piece.spoken) for key, piece in sorted(missing.items(), key=lambda kv: -kv[1].chars)]
         make_clips(options.spec, cache.root, tasks, jobs, tracker)
     result = assemble(plan, cache, {**found, **tracker.made})
