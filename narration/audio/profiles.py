@@ -45,7 +45,7 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "podcast": Profile(
         name="podcast",
-        summary="-16 LUFS integrated, true peak <= -1 dBTP, 64 kbps CBR MP3",
+        summary="-16 LUFS integrated, true peak <= -1 dBTP, 64 kbps CBR MP3, 48 kbps AAC",
         loudness_target=-16.0,
         loudness_tolerance=1.0,
         rms_target=None,
@@ -58,7 +58,7 @@ PROFILES: dict[str, Profile] = {
         head_range=None,
         tail_range=None,
         mp3_kbps=64,
-        aac_kbps=64,
+        aac_kbps=48,  # AAC-LC at 48 kbps carries mono speech as well as MP3 at 64
     ),
     "acx": Profile(
         name="acx",
