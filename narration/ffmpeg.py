@@ -43,13 +43,6 @@ def ffmpeg_exe() -> str:
     return _find(os.environ.get("NARRATION_FFMPEG") or None)
 
 
-def configure_pydub() -> None:
-    """Point pydub at our ffmpeg (it would otherwise look on PATH and warn)."""
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg_exe()
-
-
 def run_ffmpeg(args: Sequence[str | os.PathLike], *, what: str = "ffmpeg", input: bytes | None = None) -> str:
     """Run ffmpeg with ``args`` (without the program name); return its stderr.
 

@@ -116,7 +116,9 @@ def build(
     state = OutputState.load(out)
     cover = resolve_cover(book, out, state)
     numbers = None if chapters is None else [c.number for c in selected]
-    synth = synthesize_book(book, jobs=jobs, progress=progress, chapters=numbers, before_making=_warm_up)
+    warm_up = _WarmUp()
+    synth = synthesize_book(book, jobs=jobs, progress=progress, chapters=numbers, before_making=warm_up.start)
+    warm_up.join()  # before units are made by forked processes
     cache = UnitCache(Path(cache_dir) if cache_dir is not None else book.root / BUILD_CACHE)
     context = _Context(chosen, book.config.audio, synth, cache)
     rendered, encoded, units_made = render_chapters(context, selected, _jobs(book, jobs), progress)
@@ -161,16 +163,23 @@ def summary(report: BuildReport) -> str:
     return "\n".join(lines)
 
 
-def _warm_up(clips: int, jobs: int) -> None:
-    """While a few clips are made in this process (an edit), import the mastering and codec
-    modules (scipy's alone take a second) on the other core: the engine releases the GIL.
+class _WarmUp:
+    """While clips are made, import the mastering and codec modules (scipy's alone take a second)
+    in a thread: units will be made next. Started only once synthesis has its processes (a fork
+    must not catch a thread importing) and joined before the units' processes are forked."""
 
-    Not when synthesis forks worker processes: a fork must not catch another thread importing.
-    """
-    if jobs == 1:
+    def __init__(self) -> None:
+        self.thread: threading.Thread | None = None
+
+    def start(self, clips: int, jobs: int) -> None:
         from narration.audio.units import load_codecs
 
-        threading.Thread(target=load_codecs, name="warm-up", daemon=True).start()
+        self.thread = threading.Thread(target=load_codecs, name="warm-up", daemon=True)
+        self.thread.start()
+
+    def join(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
 
 
 def _jobs(book: Book, jobs: int | None) -> int:

@@ -1,7 +1,7 @@
-"""Chapter marks of the complete book: an FFMETADATA file for the M4B, ID3 frames for the MP3.
+"""Chapter marks of the complete book, and the MP3 audiobook's ID3 chapter frames.
 
-From the FFMETADATA file ffmpeg writes both chapter forms of an MP4: the QuickTime chapter track
-(Apple) and the Nero ``chpl`` list (AntennaPod, VLC). The MP3 gets ID3v2 ``CHAP`` frames and a
+The M4B writer (:mod:`narration.audio.mp4`) turns the marks into both chapter forms of an MP4: the
+QuickTime chapter track (Apple) and the Nero ``chpl`` list (AntennaPod, VLC). The MP3 gets ID3v2 ``CHAP`` frames and a
 top-level, ordered ``CTOC``. Both ``chpl`` and a ``CTOC`` hold at most 255 entries: above that the
 book is still written with every ``CHAP`` frame and the full chapter track, the ``CTOC`` becomes a
 table of sub-tables of 255, and a warning says some players will list only the first 255.
@@ -10,8 +10,7 @@ table of sub-tables of 255, and a warning says some players will list only the f
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags, Frame
@@ -19,8 +18,6 @@ from mutagen.id3 import CHAP, CTOC, TIT2, CTOCFlags, Frame
 log = logging.getLogger(__name__)
 
 MAX_LISTED = 255
-TIMEBASE = 1000  # FFMETADATA chapter times in milliseconds
-_ESCAPE = re.compile(r"([=;#\\\n])")
 
 
 @dataclass(frozen=True)
@@ -46,25 +43,6 @@ def warn_if_many(count: int) -> None:
             "entries, so some players will list only the first %d (Apple's chapter track and the "
             "MP3's CHAP frames hold them all)", count, MAX_LISTED, MAX_LISTED,
         )
-
-
-def _escape(value: str) -> str:
-    return _ESCAPE.sub(r"\\\1", value)
-
-
-def ffmetadata(chapters: Sequence[Mark], tags: Mapping[str, str]) -> str:
-    """An FFMETADATA1 document: the global ``tags`` and every chapter, times in milliseconds."""
-    lines = [";FFMETADATA1"] + [f"{_escape(k)}={_escape(v)}" for k, v in tags.items()]
-    for mark in chapters:
-        lines += [
-            "",
-            "[CHAPTER]",
-            f"TIMEBASE=1/{TIMEBASE}",
-            f"START={round(mark.start * TIMEBASE)}",
-            f"END={round(mark.end * TIMEBASE)}",
-            f"title={_escape(mark.title)}",
-        ]
-    return "\n".join(lines) + "\n"
 
 
 def _groups(ids: Sequence[str]) -> Iterable[Sequence[str]]:

@@ -49,14 +49,17 @@ def measure_unit(samples: np.ndarray, rate: int) -> UnitLevels:
     """Measure a decoded unit (mono float32)."""
     from narration.audio import loudness  # scipy: only when units are made
     size = max(1, round(SUB_BLOCK * rate))
-    weighted = loudness.k_weighted(samples, rate).astype(np.float64)
-    padded = np.concatenate([weighted, np.zeros(-len(weighted) % size)])
-    blocks = np.einsum("ij,ij->i", padded.reshape(-1, size), padded.reshape(-1, size))
+    weighted = loudness.k_weighted(samples, rate, np.float64)
+    whole = len(weighted) // size * size
+    rows = weighted[:whole].reshape(-1, size)
+    blocks = np.einsum("ij,ij->i", rows, rows)
+    if whole < len(weighted):
+        blocks = np.append(blocks, np.dot(weighted[whole:], weighted[whole:]))
     lead, trail = loudness.silent_edges(samples, rate)
     return UnitLevels(
         samples=len(samples),
         blocks=tuple(round(float(b), 9) for b in blocks),
-        energy=float(np.dot(samples.astype(np.float64), samples)),
+        energy=float(np.einsum("i,i->", samples, samples, dtype=np.float64)),
         true_peak=loudness.true_peak(samples),
         sample_peak=loudness.sample_peak(samples),
         quiet=from_db(loudness.noise_floor_db(samples, rate, QUIET_WINDOW)) ** 2,

@@ -132,7 +132,8 @@ def synthesize_book(
 
     ``titles`` is keyed by ``chapter.slug``, ``sections`` by ``section.id`` (an empty tuple for a
     section with nothing to say). ``None`` options default from ``book.config.synth``.
-    ``before_making(clips, jobs)`` is called when there are clips to make, just before they are made.
+    ``before_making(clips, jobs)`` is called when there are clips to make, once the processes that
+    make them are running (no process is forked after it).
     """
     options = resolve_options(
         book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=progress, chapters=chapters
@@ -157,10 +158,9 @@ def run_synthesis(
         cache.prepare()
         jobs = _jobs(options, len(missing))
         log.info("making %d clips with %s, %d job(s)", len(missing), engine.name, jobs)
-        if before_making is not None:
-            before_making(len(missing), jobs)
         tasks = [(key, piece.spoken) for key, piece in sorted(missing.items(), key=lambda kv: -kv[1].chars)]
-        make_clips(options.spec, cache.root, tasks, jobs, tracker)
+        running = None if before_making is None else lambda: before_making(len(missing), jobs)
+        make_clips(options.spec, cache.root, tasks, jobs, tracker, running)
     result = assemble(plan, cache, {**found, **tracker.made})
     result.made, result.reused = len(tracker.made), len(found)
     result.audio_seconds_made = tracker.seconds

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -118,19 +119,30 @@ class Sink(Protocol):
     def done(self, meta: ClipMeta) -> None: ...
 
 
-def make_clips(spec: EngineSpec, cache_root: Path, tasks: list[Task], jobs: int, sink: Sink) -> None:
+def make_clips(
+    spec: EngineSpec,
+    cache_root: Path,
+    tasks: list[Task],
+    jobs: int,
+    sink: Sink,
+    started: Callable[[], None] | None = None,
+) -> None:
     """Make every clip in ``tasks`` with ``jobs`` processes, handing each to ``sink`` once stored.
 
-    On any exception (Ctrl-C included) the pool is terminated; clips already stored stay.
+    ``started`` is called once the worker processes exist (at once with one job). On any exception
+    (Ctrl-C included) the pool is terminated; clips already stored stay.
     """
+    started = started or (lambda: None)
     if jobs <= 1:
         worker = Worker(spec, cache_root)
+        started()
         with sink:
             for task in tasks:
                 sink.done(worker.make(task))
         return
     pool = _context().Pool(jobs, initializer=_init_pool_worker, initargs=(spec, str(cache_root)))
     try:
+        started()
         with sink:
             for meta in pool.imap_unordered(_make_in_pool, tasks):
                 sink.done(meta)
