@@ -39,24 +39,31 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
-    """Open a temp file for writing; it replaces ``target`` only if the block succeeds."""
+def atomic_open(
+    target: Path, mode: str = "w", encoding: str | None = "utf-8", *, durable: bool = True
+) -> Iterator[IO]:
+    """Open a temp file for writing; it replaces ``target`` only if the block succeeds.
+
+    ``durable``: flush it to disk before the rename (survives a power cut, not only a killed
+    process). Cache entries that are checked when read and cheap to make again can skip that.
+    """
     if "b" in mode:
         encoding = None
     with atomic_path(target) as tmp:
         with open(tmp, mode, encoding=encoding) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
 
 
-def write_text(target: Path, text: str) -> None:
-    with atomic_open(target, "w") as handle:
+def write_text(target: Path, text: str, *, durable: bool = True) -> None:
+    with atomic_open(target, "w", durable=durable) as handle:
         handle.write(text)
 
 
-def write_bytes(target: Path, data: bytes) -> None:
-    with atomic_open(target, "wb") as handle:
+def write_bytes(target: Path, data: bytes, *, durable: bool = True) -> None:
+    with atomic_open(target, "wb", durable=durable) as handle:
         handle.write(data)
 
 

@@ -140,3 +140,24 @@ def test_language_and_domain_reach_the_request(google):
     assert google.requests[0].url.startswith("https://translate.google.ca/")
     assert '\\"fr\\"' in unquote(google.requests[0].body)  # the language inside the RPC payload
     assert engine.identity["lang"] == "fr" and engine.identity["tld"] == "ca"
+
+
+def test_ffmpeg_missing_is_reported_before_any_request(tmp_path, google, monkeypatch):
+    """gTTS answers MP3, decoded by the ffmpeg program: without it, a build stops at once."""
+    scripts = write_scripts(tmp_path)
+    (scripts / "book.toml").write_text('title = "T"\n[synth]\nengine = "gtts"\njobs = 1\n')
+    monkeypatch.setenv("NARRATION_FFMPEG", "/nonexistent/ffmpeg")
+    outcome = CliRunner().invoke(cli, ["build", "--scripts", str(scripts), "--out", str(tmp_path / "out")])
+    assert outcome.exit_code == 1 and "Traceback" not in outcome.output
+    assert "ffmpeg not found" in outcome.output and "/nonexistent/ffmpeg" in outcome.output
+    assert google.requests == []
+
+
+def test_ffmpeg_failing_shows_the_tail_of_its_message(tmp_path, google, monkeypatch):
+    from audio_support import failing_ffmpeg
+
+    scripts = write_scripts(tmp_path)
+    monkeypatch.setenv("NARRATION_FFMPEG", str(failing_ffmpeg(tmp_path)))
+    outcome = CliRunner().invoke(cli, ["synth", "--scripts", str(scripts), "--engine", "gtts", "--jobs", "1"])
+    assert outcome.exit_code == 1 and "Traceback" not in outcome.output
+    assert "decoding gTTS audio failed (ffmpeg exit" in outcome.output and "no_such_option" in outcome.output

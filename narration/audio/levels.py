@@ -48,13 +48,8 @@ class UnitLevels:
 def measure_unit(samples: np.ndarray, rate: int) -> UnitLevels:
     """Measure a decoded unit (mono float32)."""
     from narration.audio import loudness  # scipy: only when units are made
-    size = max(1, round(SUB_BLOCK * rate))
-    weighted = loudness.k_weighted(samples, rate, np.float64)
-    whole = len(weighted) // size * size
-    rows = weighted[:whole].reshape(-1, size)
-    blocks = np.einsum("ij,ij->i", rows, rows)
-    if whole < len(weighted):
-        blocks = np.append(blocks, np.dot(weighted[whole:], weighted[whole:]))
+
+    blocks = sub_blocks(loudness.k_weighted(samples, rate, np.float64), rate)
     lead, trail = loudness.silent_edges(samples, rate)
     return UnitLevels(
         samples=len(samples),
@@ -66,6 +61,17 @@ def measure_unit(samples: np.ndarray, rate: int) -> UnitLevels:
         lead=lead,
         trail=trail,
     )
+
+
+def sub_blocks(weighted: np.ndarray, rate: int) -> np.ndarray:
+    """Sum of squares of each 100 ms of a K-weighted signal (the last one partial)."""
+    size = max(1, round(SUB_BLOCK * rate))
+    whole = len(weighted) // size * size
+    rows = weighted[:whole].reshape(-1, size)
+    blocks = np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
+    if whole < len(weighted):
+        blocks = np.append(blocks, np.dot(weighted[whole:].astype(np.float64), weighted[whole:]))
+    return blocks
 
 
 @dataclass(frozen=True)

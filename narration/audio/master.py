@@ -32,7 +32,7 @@ with warnings.catch_warnings():  # pydub looks for ffmpeg on PATH when imported 
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from narration.audio import codec, loudness
+from narration.audio import codec, levels, loudness
 from narration.audio.layout import UnitLayout
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
@@ -123,7 +123,8 @@ def normalise(samples: np.ndarray, rate: int, profile: Profile, ceiling: float) 
     """Gain to the profile's target through the limiter; (result, level before, gain in dB)."""
     if profile.loudness_target is not None:
         weighting = loudness.k_weighted(samples, rate)
-        measured, target = loudness.gated_loudness_of(weighting, rate), profile.loudness_target
+        measured = levels.gated_loudness(levels.sub_blocks(weighting, rate), rate)
+        target = profile.loudness_target
     else:
         weighting, measured, target = None, loudness.rms_db(samples), float(profile.rms_target)
     if not math.isfinite(measured):

@@ -97,9 +97,13 @@ class UnitCache:
             return None
 
     def store(self, key: str, mp3: bytes, aac: bytes, unit: Unit) -> None:
-        """Write a unit's encodes, then its sidecar (which commits the entry)."""
-        fsutil.write_bytes(unit.mp3, mp3)
-        fsutil.write_bytes(unit.aac, aac)
+        """Write a unit's encodes, then its sidecar (which commits the entry).
+
+        Atomically but not flushed to disk: a killed build leaves whole entries or none, and an
+        entry lost to a power cut is made again (its sizes no longer match its sidecar).
+        """
+        fsutil.write_bytes(unit.mp3, mp3, durable=False)
+        fsutil.write_bytes(unit.aac, aac, durable=False)
         data = {
             "version": SIDECAR_VERSION,
             "rate": unit.timing.rate,
@@ -110,7 +114,7 @@ class UnitCache:
             "cues": [[round(c.start, 6), round(c.end, 6), c.text] for c in unit.cues],
             "levels": unit.levels.as_dict(),
         }
-        fsutil.write_text(self.paths(key)[2], json.dumps(data, ensure_ascii=False))
+        fsutil.write_text(self.paths(key)[2], json.dumps(data, ensure_ascii=False), durable=False)
 
     def prune(self, keep: set[str]) -> int:
         """Remove the entries not in ``keep``; how many were removed."""

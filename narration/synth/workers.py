@@ -135,6 +135,7 @@ def make_clips(
     started = started or (lambda: None)
     if jobs <= 1:
         worker = Worker(spec, cache_root)
+        worker.load()
         started()
         with sink:
             for task in tasks:

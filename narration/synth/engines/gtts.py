@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from narration.errors import EngineError, NetworkError, VoiceError
-from narration.ffmpeg import run_ffmpeg
+from narration.ffmpeg import ffmpeg_exe, run_ffmpeg
 from narration.synth.engines.base import AudioChunk, EngineSpec
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,9 @@ class GttsEngine:
         return {"engine": self.name, "version": __version__, "lang": self.lang, "tld": self.tld}
 
     def load(self) -> None:
-        """Nothing to load."""
+        """Find the ffmpeg program that decodes Google's MP3 (:class:`FFmpegError` if it is missing),
+        before any request is sent."""
+        ffmpeg_exe()
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         yield AudioChunk(samples=decode_mp3(self.fetch(text), SAMPLE_RATE), sample_rate=SAMPLE_RATE)
