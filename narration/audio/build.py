@@ -155,7 +155,7 @@ def summary(report: BuildReport) -> str:
         f"Built {result.title!r}: {len(result.chapters)} chapters, {minutes:.1f} min of audio, "
         f"in {report.elapsed:.1f} s "
         f"({len(report.encoded)} mastered, {len(report.reused)} unchanged; "
-        f"{report.synth.made} clips synthesised, {report.units_made} encoded)",
+        f"{report.synth.made} clips synthesised in {report.synth.elapsed:.1f} s, {report.units_made} encoded)",
         f"  {result.m4b}" + ("" if report.book_written else "  (unchanged)"),
         f"  {result.mp3}" + ("" if report.book_written else "  (unchanged)"),
         f"  {result.out_dir / EPISODES}/  ({len(result.chapters)} episodes, {len(report.episodes_written)} written)",

@@ -95,7 +95,12 @@ def gated_loudness(blocks: np.ndarray, rate: int) -> float:
     size = max(1, round(SUB_BLOCK * rate))
     if len(blocks) < 4:
         blocks = np.concatenate([blocks, np.zeros(4 - len(blocks))])
-    power = np.convolve(blocks, np.ones(4), "valid") / (4 * size)
+    return gate(np.convolve(blocks, np.ones(4), "valid") / (4 * size))
+
+
+def gate(power: np.ndarray) -> float:
+    """BS.1770 integrated loudness (LUFS) of gating blocks' mean squares: the absolute gate at
+    -70 LUFS, then the relative gate 10 LU below the loudness of the blocks left."""
     with np.errstate(divide="ignore"):
         levels = -0.691 + 10.0 * np.log10(power)
     audible = power[levels >= ABSOLUTE_GATE]

@@ -24,7 +24,8 @@ from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.optimize import brentq
 from scipy.signal import firwin, lfilter
 
-from narration.audio.db import ABSOLUTE_GATE, from_db, to_db
+from narration.audio.db import from_db, to_db
+from narration.audio.levels import gate
 
 log = logging.getLogger(__name__)
 
@@ -213,15 +214,7 @@ def gated_loudness(energy: np.ndarray, rate: int) -> float:
     hop = max(1, block // 4)
     total = np.concatenate([[0.0], np.cumsum(energy)])
     starts = np.arange(0, len(energy) - block + 1, hop)
-    power = (total[starts + block] - total[starts]) / (block * FRAME)
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10.0 * np.log10(power)
-    audible = power[levels >= ABSOLUTE_GATE]
-    if len(audible) == 0:
-        return -math.inf
-    relative = -0.691 + 10.0 * math.log10(float(np.mean(audible))) - 10.0
-    kept = power[(levels > relative) & (levels > ABSOLUTE_GATE)]
-    return -0.691 + 10.0 * math.log10(float(np.mean(kept))) if len(kept) else -math.inf
+    return gate((total[starts + block] - total[starts]) / (block * FRAME))
 
 
 def apply_gains(samples: np.ndarray, gain: float, gains: np.ndarray) -> np.ndarray:
