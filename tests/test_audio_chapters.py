@@ -151,3 +151,18 @@ def test_silent_padding_frames_end_each_chapter_in_the_m4b(tmp_path: Path, unit:
         tail = audio[start + (unit.timing.aac_frames + 1) * codec.AAC_FRAME : start + chapter]
         assert len(tail) == (padding - 1) * codec.AAC_FRAME and np.max(np.abs(tail)) < 1e-3
     assert np.max(np.abs(audio[:chapter] - audio[chapter:])) < 3e-3  # the padding leaves nothing behind (-50 dB)
+
+
+def test_m4b_chapters_start_within_half_an_aac_frame_of_the_mp3s_however_many() -> None:
+    from narration.audio.package import book_chapters
+
+    # Each chapter's units end 700 samples short of an MP3 frame boundary in AAC: padded one chapter
+    # at a time, the M4B would drift a little further from the MP3 with every chapter.
+    timings = [codec.Timing(22050, 1000 + n, (1000 + n) * 576 // 1024) for n in range(40)]
+    chapters = book_chapters([f"c{n}" for n in range(40)], [[] for _ in timings], timings)
+    mp3_start = aac_start = 0
+    for chapter, timing in zip(chapters, timings):
+        assert abs(mp3_start - aac_start) <= 512
+        assert chapter.timing.aac_frames == timing.aac_frames + chapter.aac_padding
+        mp3_start += timing.mp3_samples
+        aac_start += chapter.timing.aac_frames * codec.AAC_FRAME

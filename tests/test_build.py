@@ -75,9 +75,11 @@ def test_chapter_starts_are_the_encoded_boundaries(built: BuildReport) -> None:
 def test_book_files_are_the_episodes_back_to_back(built: BuildReport) -> None:
     episodes = sum(len(decode(c.episode, 22050)) for c in built.result.chapters)
     assert len(decode(built.result.mp3, 22050)) == episodes
-    # AAC frames (1024 samples) cannot end exactly where MP3 frames (576) do: each chapter of the
-    # M4B ends within half an AAC frame of its episode's end.
-    assert abs(len(decode(built.result.m4b, 22050)) - episodes) <= 512 * len(built.result.chapters)
+    # AAC frames (1024 samples) cannot end exactly where MP3 frames (576) do: the M4B ends, and each
+    # of its chapters starts, within half an AAC frame of the MP3 book's.
+    assert abs(len(decode(built.result.m4b, 22050)) - episodes) <= 512
+    m4b, mp3 = ffmetadata_chapters(built.result.m4b), ffmetadata_chapters(built.result.mp3)
+    assert max(abs(a.start - b.start) for a, b in zip(m4b, mp3)) <= 512 / 22050 + 0.001
     assert abs(built.result.duration - episodes / 22050) < 1e-6
 
 

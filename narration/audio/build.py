@@ -31,7 +31,7 @@ from narration.audio.cover import Cover, check_cover, find_cover, generate_cover
 from narration.audio.layout import Pauses, UnitLayout, chapter_layouts
 from narration.audio.levels import Levels, check, combine
 from narration.audio.manifest import save_manifest
-from narration.audio.package import BookChapter, write_book
+from narration.audio.package import book_chapters, write_book
 from narration.audio.profiles import Profile, get_profile, with_rate
 from narration.audio.state import OutputState
 from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
@@ -217,8 +217,7 @@ class ChapterAudio:
 
     key: str  # digest of its units' keys
     units: tuple[Unit, ...]
-    timing: codec.Timing  # the episode's MP3 frames; the AAC frames with the padding
-    aac_padding: int  # silent AAC frames after the units, so the chapter ends where its MP3 does
+    timing: codec.Timing  # the units' MP3 and AAC frames
     cues: tuple[Cue, ...]  # seconds from the start of the episode
     levels: Levels
 
@@ -260,9 +259,7 @@ def chapter_audio(chapter: Chapter, units: list[Unit], profile: Profile) -> Chap
     levels = combine([unit.levels for unit in units], timing.rate)
     check(levels, profile, f"chapter {chapter.number} ({chapter.title!r})")
     key = fsutil.digest("chapter", *(unit.key for unit in units))
-    padding = max(0, round((timing.mp3_samples - timing.aac_frames * codec.AAC_FRAME) / codec.AAC_FRAME))
-    timing = dataclasses.replace(timing, aac_frames=timing.aac_frames + padding)
-    return ChapterAudio(key, tuple(units), timing, padding, tuple(cues), levels)
+    return ChapterAudio(key, tuple(units), timing, tuple(cues), levels)
 
 
 def render_units(
@@ -373,14 +370,14 @@ def write_book_files(
     result: BuildResult, audio: Sequence[ChapterAudio], cover: Cover, state: OutputState, context: _Context
 ) -> bool:
     """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
-    chapters = [BookChapter(c.title, a.units, a.timing, a.aac_padding) for c, a in zip(result.chapters, audio)]
+    chapters = book_chapters([c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio])
     parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio)])
     key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         return False
     log.info("assembling %s and %s", result.m4b.name, result.mp3.name)
     silence = None
-    if any(a.aac_padding for a in audio):
+    if any(c.aac_padding for c in chapters):
         from narration.audio.units import silent_frame
 
         silence = silent_frame(context.cache, audio[0].timing.rate, context.profile.aac_kbps)

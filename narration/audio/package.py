@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narration.audio import chapters as chapter_marks
-from narration.audio.codec import Timing
+from narration.audio.codec import AAC_FRAME, Timing
 from narration.audio.cover import Cover
 from narration.audio.mp4 import AacPart, write_m4b
 from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
@@ -36,6 +36,24 @@ class BookChapter:
     units: Sequence[Unit]
     timing: Timing  # AAC frames counting the padding
     aac_padding: int = 0  # silent AAC frames after the units
+
+
+def book_chapters(titles: Sequence[str], units: Sequence[Sequence[Unit]], timings: Sequence[Timing]) -> list[BookChapter]:
+    """The book's chapters, each with the silent AAC frames that end it in the M4B as near as can
+    be to where it ends in the MP3 (AAC frames hold 1024 samples, MP3 frames 576 or 1152).
+
+    The padding follows the running totals, so the difference never builds up: every chapter of
+    the M4B starts within half an AAC frame of where it starts in the MP3.
+    """
+    chapters, mp3_end, aac_end = [], 0, 0
+    for title, chapter_units, timing in zip(titles, units, timings, strict=True):
+        mp3_end += timing.mp3_samples
+        aac_end += timing.aac_frames * AAC_FRAME
+        padding = max(0, round((mp3_end - aac_end) / AAC_FRAME))
+        aac_end += padding * AAC_FRAME
+        padded = Timing(timing.rate, timing.mp3_frames, timing.aac_frames + padding)
+        chapters.append(BookChapter(title, chapter_units, padded, padding))
+    return chapters
 
 
 def aac_parts(chapters: Sequence[BookChapter], silence: Path | None) -> list[AacPart]:
