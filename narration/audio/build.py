@@ -172,10 +172,17 @@ class _WarmUp:
         self.thread: threading.Thread | None = None
 
     def start(self, clips: int, jobs: int) -> None:
+        self.thread = threading.Thread(target=self._load, name="warm-up", daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _load() -> None:
         from narration.audio.units import load_codecs
 
-        self.thread = threading.Thread(target=load_codecs, name="warm-up", daemon=True)
-        self.thread.start()
+        try:
+            load_codecs()
+        except Exception:  # made again where it counts, and reported there as a clean error
+            log.debug("warming up the codec imports failed", exc_info=True)
 
     def join(self) -> None:
         if self.thread is not None:
