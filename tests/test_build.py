@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,7 @@ from scipy.signal import resample_poly
 
 from narration.audio.build import BuildReport, build
 from narration.audio.manifest import load_manifest
+from narration.errors import CacheError
 from narration.model import load_book
 
 TOLERANCE = 0.050  # seconds
@@ -231,3 +233,22 @@ def test_a_chapter_whose_encode_overshoots_the_peak_limit_is_mastered_again(
     assert "overshot the peak limit" in caplog.text
     audio = decode(report.result.chapters[0].episode).astype(np.float64)
     assert 20 * np.log10(np.max(np.abs(resample_poly(audio, 4, 1)))) <= -1.0
+
+
+def test_a_clip_damaged_in_place_is_caught_when_read_and_made_again(tmp_path: Path) -> None:
+    """Clips are not flushed to disk when written: one a power cut left with its size and time but
+    not its content is caught by its checksum when a unit is made from it, then made again."""
+    scripts = make_book(tmp_path, tmp_path / "clips")
+    first = build(load_book(scripts), jobs=1, chapters=[3])
+    wav = next(iter(first.synth.sections.values()))[0].path
+    stat = wav.stat()
+    data = bytearray(wav.read_bytes())
+    data[2000:2100] = bytes(100)
+    wav.write_bytes(bytes(data))
+    os.utime(wav, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same time: looks intact
+    for entry in (tmp_path / ".narration" / "build").glob("*"):
+        entry.unlink()  # the units must be made again from the clips
+    with pytest.raises(CacheError, match="is damaged .checksum differs.; it was removed"):
+        build(load_book(scripts), jobs=1, chapters=[3])
+    again = build(load_book(scripts), jobs=1, chapters=[3])
+    assert again.synth.made == 1 and again.units_made >= 1

@@ -21,6 +21,7 @@ it was. ACX room tone (a quiet fixed noise) is laid under the whole unit after l
 
 from __future__ import annotations
 
+import io
 import math
 import warnings
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ from narration.audio.layout import UnitLayout
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
 from narration.errors import AudioError
+from narration.synth.cache import verified_wav
 from narration.synth.types import Clip
 
 ROOM_TONE_SEED = 1770  # room tone is the same noise on every run, so masters are reproducible
@@ -62,9 +64,10 @@ def master_rate(clip_rate: int, profile: Profile) -> int:
 
 
 def load_clip(clip: Clip) -> AudioSegment:
-    """A clip as 16-bit mono (pydub)."""
+    """A clip as 16-bit mono (pydub), its checksum checked."""
+    data = verified_wav(clip.path, clip.sha256)
     try:
-        audio = AudioSegment.from_wav(clip.path)
+        audio = AudioSegment.from_wav(io.BytesIO(data))
     except (OSError, ValueError) as exc:
         raise AudioError(f"cannot read clip {clip.path}: {exc}") from exc
     return audio.set_channels(1).set_sample_width(2)

@@ -176,7 +176,7 @@ def _jobs(options: SynthOptions, pieces: int) -> int:
 
 def make_clip(cache: ClipCache, piece: Piece, meta: ClipMeta) -> Clip:
     spans = tuple(SentenceSpan(a, b, text) for (a, b), text in zip(meta.boundaries, piece.written))
-    return Clip(piece.key, cache.wav_path(piece.key), meta.sample_rate, meta.duration, spans)
+    return Clip(piece.key, cache.wav_path(piece.key), meta.sample_rate, meta.duration, spans, meta.sha256)
 
 
 def assemble(plan: Plan, cache: ClipCache, metas: dict[str, ClipMeta]) -> SynthResult:

@@ -28,6 +28,7 @@ class Clip:
     sample_rate: int
     duration: float  # seconds
     sentences: tuple[SentenceSpan, ...]
+    sha256: str | None = None  # of the WAV file, checked by whoever reads it (None: not known)
 
 
 @dataclass
