@@ -77,14 +77,17 @@ def silence(ms: float, rate: int) -> np.ndarray:
     return np.zeros(max(0, round(ms * rate / 1000)), dtype=np.float32)
 
 
-def lay_out(layout: UnitLayout) -> tuple[np.ndarray, int, list[Cue]]:
-    """The unit's samples at the clip's rate, that rate and its sentences' cues (seconds in the unit)."""
+def lay_out(layout: UnitLayout, priming: float = 0.0) -> tuple[np.ndarray, int, list[Cue]]:
+    """The unit's samples at the clip's rate, that rate and its sentences' cues (seconds in the unit).
+
+    ``priming``: seconds of the pause after the unit that the next unit's codec priming supplies.
+    """
     audio = load_clip(layout.clip)
     rate = audio.frame_rate
     pcm = np.frombuffer(audio.raw_data, dtype=np.int16).astype(np.float32) / np.float32(32768.0)
     spans = layout.clip.sentences or ()
     cuts = [0] + [min(len(pcm), round(s.start * rate)) for s in spans[1:]] + [len(pcm)]
-    pieces, cues, position = [silence(layout.lead_ms, rate)], [], 0
+    pieces, cues = [silence(layout.lead_ms, rate)], []
     position = len(pieces[0])
     for index in range(max(1, len(spans))):
         if index:
@@ -95,7 +98,7 @@ def lay_out(layout: UnitLayout) -> tuple[np.ndarray, int, list[Cue]]:
         if spans:
             cues.append(Cue(position / rate, (position + len(piece)) / rate, spans[index].text))
         position += len(piece)
-    after = layout.gap_ms if layout.last else max(0.0, layout.gap_ms - 1000 * codec.MP3_DELAY / rate)
+    after = layout.gap_ms if layout.last else max(0.0, layout.gap_ms - 1000 * priming)
     pieces.append(silence(after, rate))
     return np.concatenate(pieces), rate, cues
 
@@ -139,8 +142,8 @@ def normalise(samples: np.ndarray, rate: int, profile: Profile, ceiling: float) 
 def master_unit(layout: UnitLayout, profile: Profile, ceiling: float | None = None) -> Master:
     """Lay out and level one unit at :func:`master_rate` (``ceiling``: the limiter's, dBTP;
     ``None``: the profile's)."""
-    samples, rate, cues = lay_out(layout)
-    target = master_rate(rate, profile)
+    target = master_rate(layout.clip.sample_rate, profile)
+    samples, rate, cues = lay_out(layout, codec.MP3_DELAY / target)
     samples = resample(samples, rate, target)
     samples, measured, gain = normalise(samples, target, profile, profile.ceiling if ceiling is None else ceiling)
     if profile.room_tone_db is not None:

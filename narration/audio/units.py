@@ -32,7 +32,7 @@ from narration.errors import AudioError, LevelsError
 
 log = logging.getLogger(__name__)
 
-UNIT_VERSION = "1"  # bump when mastering or encoding changes: every unit is made again
+UNIT_VERSION = "3"  # bump when mastering or encoding changes: every unit is made again
 SIDECAR_VERSION = 1
 HEADROOM_RETRIES = 2  # re-masterings of a unit whose encode overshot the peak limit
 HEADROOM_MARGIN_DB = 0.5  # extra headroom given on each retry, beyond the overshoot measured
