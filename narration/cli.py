@@ -246,8 +246,9 @@ def build_command(
 ) -> None:
     """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed and the page.
 
-    Synthesises what is missing, masters and encodes only the chapters that changed, and
-    re-assembles the book files by stream copy. A rebuild with nothing changed does nothing.
+    Synthesises what is missing, masters and encodes only the clips that changed (each with its
+    pauses), and re-assembles the episodes and book files from the cached encodes by stream copy.
+    A rebuild with nothing changed does nothing.
 
     \b
     Examples:
