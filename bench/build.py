@@ -89,8 +89,19 @@ def run(command: list[str], log: Path) -> tuple[float, int, int]:
 
 def build_command(scripts: Path, jobs: int) -> list[str]:
     out = scripts.parent / "output"
-    return [sys.executable, "-m", "narration", "build", "--scripts", str(scripts), "--out", str(out),
-            "--jobs", str(jobs), "--no-progress"]
+    return [
+        sys.executable,
+        "-m",
+        "narration",
+        "build",
+        "--scripts",
+        str(scripts),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "--no-progress",
+    ]
 
 
 def memory_command(scripts: Path, jobs: int, clips: Path) -> list[str]:
@@ -146,8 +157,10 @@ def main() -> None:
         book = load_book(scripts)
         what = f"chapters {args.chapters or 'all'} of {args.scripts}"
         what += f", first {args.words} words each" if args.words else ""
-        print(f"Book: {what}: {len(book.chapters)} chapters, {book.word_count} words; jobs={args.jobs}; "
-              f"{os.cpu_count()} cores")
+        print(
+            f"Book: {what}: {len(book.chapters)} chapters, {book.word_count} words; jobs={args.jobs}; "
+            f"{os.cpu_count()} cores"
+        )
         report_times(args, book, scripts, tmp)
         if not args.skip_memory:
             report_memory(args, source, numbers, scripts, tmp)
@@ -157,17 +170,23 @@ def report_times(args: argparse.Namespace, book: Book, scripts: Path, tmp: Path)
     sentences = spoken_sentences(book)
     engine = get_engine(resolve_options(book).spec)
     bare, audio = synth_bench().run_bare(engine, sentences, args.jobs)
-    print(f"(a) bare Piper, {len(sentences)} sentences in {args.jobs} processes: {bare:.1f} s "
-          f"({audio / 60:.1f} min of audio)")
+    print(
+        f"(a) bare Piper, {len(sentences)} sentences in {args.jobs} processes: {bare:.1f} s "
+        f"({audio / 60:.1f} min of audio)"
+    )
     full, _, _ = run(build_command(scripts, args.jobs), tmp / "full.log")
-    print(f"(b) full build (new process, empty caches): {full:.1f} s = {full / bare:.2f} x bare Piper "
-          f"-> {'meets' if full <= 1.10 * bare else 'MISSES'} the <= 1.10 x target")
+    print(
+        f"(b) full build (new process, empty caches): {full:.1f} s = {full / bare:.2f} x bare Piper "
+        f"-> {'meets' if full <= 1.10 * bare else 'MISSES'} the <= 1.10 x target"
+    )
     print("    " + (tmp / "full.log").read_text().strip().splitlines()[-4])
     where = edit_one_paragraph(scripts)
     edit, _, _ = run(build_command(scripts, args.jobs), tmp / "edit.log")
     summary = (tmp / "edit.log").read_text().strip().splitlines()[-4]
-    print(f"(c) rebuild after editing {where}: {edit:.2f} s = {100 * edit / full:.2f} % of the full build "
-          f"-> {'meets' if edit <= 0.01 * full else 'MISSES'} the <= 1 % target\n    {summary}")
+    print(
+        f"(c) rebuild after editing {where}: {edit:.2f} s = {100 * edit / full:.2f} % of the full build "
+        f"-> {'meets' if edit <= 0.01 * full else 'MISSES'} the <= 1 % target\n    {summary}"
+    )
     noop, _, _ = run(build_command(scripts, args.jobs), tmp / "noop.log")
     summary = (tmp / "noop.log").read_text().strip().splitlines()[-4]
     print(f"(d) no-op build: {noop:.2f} s -> {'meets' if noop < 2 else 'MISSES'} the < 2 s target\n    {summary}")
@@ -183,10 +202,12 @@ def report_memory(args: argparse.Namespace, source: Book, numbers: list[int], sc
         synthesize_book(load_book(copy), jobs=args.jobs)  # the twins' titles; the rest is made by (b)
         _, _, peaks[name] = run(memory_command(copy, args.jobs, clips), tmp / f"{name}.log")
     ratio = peaks["doubled"] / peaks["book"]
-    print("(e) peak memory of build_book with clips made, every chapter mastered: "
-          f"book {peaks['book'] / 1024:.0f} MiB, "
-          f"doubled {peaks['doubled'] / 1024:.0f} MiB = {ratio:.2f} x -> {'meets' if ratio <= 1.1 else 'MISSES'} "
-          "the <= 1.1 x target")
+    print(
+        "(e) peak memory of build_book with clips made, every chapter mastered: "
+        f"book {peaks['book'] / 1024:.0f} MiB, "
+        f"doubled {peaks['doubled'] / 1024:.0f} MiB = {ratio:.2f} x -> {'meets' if ratio <= 1.1 else 'MISSES'} "
+        "the <= 1.1 x target"
+    )
 
 
 if __name__ == "__main__":

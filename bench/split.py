@@ -71,16 +71,20 @@ def main() -> None:
     for label, sample in (("as written", text), ("hard-wrapped at 72", wrapped)):
         seconds, chapters = best_time(sample, args.repeat)
         size_kb = len(sample.encode("utf-8")) / 1000
-        print(f"  {size_kb:7.0f} KB {label:<20} {seconds * 1000:8.1f} ms  ({chapters} chapters, "
-              f"{size_kb / 1000 / seconds:5.1f} MB/s)")
+        print(
+            f"  {size_kb:7.0f} KB {label:<20} {seconds * 1000:8.1f} ms  ({chapters} chapters, "
+            f"{size_kb / 1000 / seconds:5.1f} MB/s)"
+        )
 
     print("single line, no punctuation (linearity):")
     line_chars = int(args.line_mb * 1_000_000)
     for name, unit in (("words", "word "), ("no spaces", "abcde")):
         half = best_time(unit * (line_chars // 2 // len(unit)), args.repeat)[0]
         full = best_time(unit * (line_chars // len(unit)), args.repeat)[0]
-        print(f"  {name:<10} {args.line_mb / 2:4.1f} MB {half * 1000:8.1f} ms   {args.line_mb:4.1f} MB "
-              f"{full * 1000:8.1f} ms   ratio {full / half:4.2f} (2.0 = linear)")
+        print(
+            f"  {name:<10} {args.line_mb / 2:4.1f} MB {half * 1000:8.1f} ms   {args.line_mb:4.1f} MB "
+            f"{full * 1000:8.1f} ms   ratio {full / half:4.2f} (2.0 = linear)"
+        )
 
 
 if __name__ == "__main__":

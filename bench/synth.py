@@ -173,16 +173,27 @@ def run_noop(scripts: Path, tmp: Path) -> None:
     start = time.perf_counter()
     result = synthesize_book(book, cache_dir=cache)
     in_process = time.perf_counter() - start
-    command = [sys.executable, "-m", "narration", "synth", "--scripts", str(scripts), "--cache-dir", str(cache),
-               "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "narration",
+        "synth",
+        "--scripts",
+        str(scripts),
+        "--cache-dir",
+        str(cache),
+        "--no-progress",
+    ]
     start = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True)
     whole = time.perf_counter() - start
     status = "ok" if done.returncode == 0 and "Made 0 clip(s)" in done.stdout else f"FAILED: {done.stdout}{done.stderr}"
     verdict = "meets" if whole < 2 and result.made == 0 and status == "ok" else "MISSES"
     print(f"(c) no-op run over {scripts} ({book.word_count} words, {result.reused} clips) with {how}:")
-    print(f"    synthesize_book in-process {in_process:.2f} s (made {result.made}); "
-          f"`narration synth` command {whole:.2f} s ({status}) -> {verdict} the < 2 s target")
+    print(
+        f"    synthesize_book in-process {in_process:.2f} s (made {result.made}); "
+        f"`narration synth` command {whole:.2f} s ({status}) -> {verdict} the < 2 s target"
+    )
 
 
 # --- main ----------------------------------------------------------------------------------------
@@ -208,8 +219,10 @@ def main() -> None:
         engine = get_engine(resolve_options(book).spec)
         sentences = [s for piece in plan_book(book, engine, None).pieces().values() for s in piece.spoken]
         print(f"Sample: {what}: {len(sentences)} sentences, {sum(map(len, sentences))} characters spoken;")
-        print(f"voice {engine.identity['voice']}; {os.cpu_count()} cores, load average before "
-              f"{os.getloadavg()[0]:.2f}; best of {args.repeat} run(s) per figure.")
+        print(
+            f"voice {engine.identity['voice']}; {os.cpu_count()} cores, load average before "
+            f"{os.getloadavg()[0]:.2f}; best of {args.repeat} run(s) per figure."
+        )
         measure_speed(book, engine, sentences, args.jobs, args.repeat)
         if args.noop_scripts.is_dir():
             run_noop(args.noop_scripts, tmp)
@@ -226,13 +239,17 @@ def measure_speed(book: Book, engine, sentences: list[str], jobs: int, repeat: i
         pipe, _ = figures[("pipe", n)]
         ratio = pipe / bare
         print(f"(a) bare Piper, {n} process(es):        {bare:8.2f} s  ({audio / 60:.1f} min of audio)")
-        print(f"(b) synthesize_book jobs={n}, cold cache: {pipe:8.2f} s  -> {ratio:.3f} x bare "
-              f"({'meets' if ratio <= 1.10 else 'MISSES'} the <= 1.10 target)")
+        print(
+            f"(b) synthesize_book jobs={n}, cold cache: {pipe:8.2f} s  -> {ratio:.3f} x bare "
+            f"({'meets' if ratio <= 1.10 else 'MISSES'} the <= 1.10 target)"
+        )
     if jobs > 1:
         speedup = figures[("pipe", 1)][0] / figures[("pipe", jobs)][0]
         bare_speedup = figures[("bare", 1)][0] / figures[("bare", jobs)][0]
-        print(f"    jobs=1 / jobs={jobs}: {speedup:.2f} x faster ({'meets' if speedup >= 1.6 else 'MISSES'} the "
-              f">= 1.6 target; bare Piper scales {bare_speedup:.2f} x on this machine now)")
+        print(
+            f"    jobs=1 / jobs={jobs}: {speedup:.2f} x faster ({'meets' if speedup >= 1.6 else 'MISSES'} the "
+            f">= 1.6 target; bare Piper scales {bare_speedup:.2f} x on this machine now)"
+        )
 
 
 if __name__ == "__main__":

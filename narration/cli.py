@@ -230,8 +230,12 @@ def voices(engines: tuple[str, ...]) -> None:
 @cli.command("build")
 @SCRIPTS_OPTION
 @OUT_OPTION
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="Processes (default: book.toml [synth] jobs, else cores).")
-@click.option("--profile", help="Mastering profile: podcast (-16 LUFS) or acx (default: book.toml [audio], else podcast).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), help="Processes (default: book.toml [synth] jobs, else cores)."
+)
+@click.option(
+    "--profile", help="Mastering profile: podcast (-16 LUFS) or acx (default: book.toml [audio], else podcast)."
+)
 @CHAPTERS_OPTION
 @click.option("--base-url", help="Address the output folder is served at, for the feed (http/https).")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: when on a terminal).")
@@ -260,7 +264,6 @@ def build_command(
     from narration.audio.build import build, summary
     from narration.model import load_book
     from narration.publish.api import publish
-
     from narration.publish.settings import check_base_url
 
     book = load_book(scripts_dir)
@@ -272,6 +275,7 @@ def build_command(
     publish(report.result, base_url=base_url, config=book.config.publish)
     click.echo(summary(report))
 
+
 # --- serve ---------------------------------------------------------------------------------------
 
 from narration.publish.rules import DEFAULT_HOST, DEFAULT_PORT  # noqa: E402  (kept inside this block)
@@ -280,7 +284,9 @@ from narration.publish.rules import DEFAULT_HOST, DEFAULT_PORT  # noqa: E402  (k
 @cli.command()
 @OUT_OPTION
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on (0.0.0.0: the LAN).")
-@click.option("--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port to listen on.")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), default=DEFAULT_PORT, show_default=True, help="Port to listen on."
+)
 def serve(out_dir: Path, host: str, port: int) -> None:
     """Serve the output folder so a podcast app can subscribe to the feed.
 

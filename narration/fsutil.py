@@ -39,9 +39,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(
-    target: Path, mode: str = "w", encoding: str | None = "utf-8", *, durable: bool = True
-) -> Iterator[IO]:
+def atomic_open(target: Path, mode: str = "w", encoding: str | None = "utf-8", *, durable: bool = True) -> Iterator[IO]:
     """Open a temp file for writing; it replaces ``target`` only if the block succeeds.
 
     ``durable``: flush it to disk before the rename (survives a power cut, not only a killed
@@ -49,12 +47,11 @@ def atomic_open(
     """
     if "b" in mode:
         encoding = None
-    with atomic_path(target) as tmp:
-        with open(tmp, mode, encoding=encoding) as handle:
-            yield handle
-            handle.flush()
-            if durable:
-                os.fsync(handle.fileno())
+    with atomic_path(target) as tmp, open(tmp, mode, encoding=encoding) as handle:
+        yield handle
+        handle.flush()
+        if durable:
+            os.fsync(handle.fileno())
 
 
 def write_text(target: Path, text: str, *, durable: bool = True) -> None:

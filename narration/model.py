@@ -114,7 +114,7 @@ def section_ids(texts: list[str]) -> list[str]:
 
 def make_sections(blocks: list[tuple[SectionKind, str]]) -> tuple[Section, ...]:
     ids = section_ids([text for _, text in blocks])
-    return tuple(Section(text=text, id=sid, kind=kind) for (kind, text), sid in zip(blocks, ids))
+    return tuple(Section(text=text, id=sid, kind=kind) for (kind, text), sid in zip(blocks, ids, strict=True))
 
 
 def parse_script(text: str, fallback_title: str) -> tuple[str, tuple[Section, ...]]:

@@ -6,12 +6,12 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mutagen.mp3 import MP3
 import pytest
+from mutagen.mp3 import MP3
 from PIL import Image
 
-from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.audio.manifest import from_json, to_json
+from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.ffmpeg import run_ffmpeg
 from narration.model import slugify
 
@@ -32,8 +32,13 @@ class Spec:
 
 DEFAULT_SPECS = (
     Spec("The first chapter", "first-chapter", 2.0, cues=((0.2, 0.9, "The first chapter."), (1.0, 1.9, "Hello."))),
-    Spec('Tags <b> & "quotes" \'too\'', "tags-and-quotes", 2.5, 'A <i>description</i> & "more".',
-         cues=((0.1, 0.8, 'Tags <b> & "quotes".'), (0.9, 2.4, LONG_SENTENCE))),
+    Spec(
+        "Tags <b> & \"quotes\" 'too'",
+        "tags-and-quotes",
+        2.5,
+        'A <i>description</i> & "more".',
+        cues=((0.1, 0.8, 'Tags <b> & "quotes".'), (0.9, 2.4, LONG_SENTENCE)),
+    ),
     Spec("The last chapter", "last-chapter", 3.0, cues=((0.2, 1.0, "The last chapter."), (1.2, 2.8, "Goodbye."))),
 )
 
@@ -58,7 +63,7 @@ def build_result(
     out_dir: Path,
     specs: tuple[Spec, ...] = DEFAULT_SPECS,
     *,
-    title: str = "A Book & <Its> \"Title\"",
+    title: str = 'A Book & <Its> "Title"',
     author: str = "An Author",
     description: str = "A short book made for tests.\n\nIt has two paragraphs & a <tag>.",
 ) -> BuildResult:
@@ -70,13 +75,34 @@ def build_result(
         episode = tone(path, spec.seconds, MP3_CODEC, 300 + 100 * number)
         duration = MP3(episode).info.length
         cues = tuple(Cue(s, e, t) for s, e, t in spec.cues)
-        chapters.append(ChapterOutput(number, spec.title, spec.key, f"{number:02d}-{spec.key}", episode,
-                                      duration, start, cues, spec.description))
+        chapters.append(
+            ChapterOutput(
+                number,
+                spec.title,
+                spec.key,
+                f"{number:02d}-{spec.key}",
+                episode,
+                duration,
+                start,
+                cues,
+                spec.description,
+            )
+        )
         start += duration
     mp3 = tone(out_dir / f"{slug}.mp3", start, MP3_CODEC)
     m4b = tone(out_dir / f"{slug}.m4b", start, M4B_CODEC)
-    return BuildResult(title, author, "en", description, out_dir, m4b, mp3, cover(out_dir / "cover.png"),
-                       MP3(mp3).info.length, tuple(chapters))
+    return BuildResult(
+        title,
+        author,
+        "en",
+        description,
+        out_dir,
+        m4b,
+        mp3,
+        cover(out_dir / "cover.png"),
+        MP3(mp3).info.length,
+        tuple(chapters),
+    )
 
 
 def relocate(result: BuildResult, out_dir: Path) -> BuildResult:

@@ -17,7 +17,7 @@ def image(path: Path, size: tuple[int, int], mode: str = "RGB", fmt: str | None 
     return path
 
 
-@pytest.mark.parametrize("name, size", [("cover.jpg", 1400), ("cover.png", 3000)])
+@pytest.mark.parametrize(("name", "size"), [("cover.jpg", 1400), ("cover.png", 3000)])
 def test_a_good_cover_is_accepted(tmp_path: Path, name: str, size: int) -> None:
     cover = check_cover(image(tmp_path / name, (size, size)))
     assert cover.mime == ("image/png" if name.endswith("png") else "image/jpeg") and len(cover.digest) == 64
@@ -25,7 +25,7 @@ def test_a_good_cover_is_accepted(tmp_path: Path, name: str, size: int) -> None:
 
 
 @pytest.mark.parametrize(
-    "size, mode, fmt, message",
+    ("size", "mode", "fmt", "message"),
     [
         ((1000, 1000), "RGB", "JPEG", "square of 1400-3000 px; this one is 1000x1000"),
         ((3200, 3200), "RGB", "PNG", "this one is 3200x3200"),

@@ -148,7 +148,7 @@ def test_an_episode_is_a_tag_followed_by_the_frames(tmp_path: Path) -> None:
     frames = encode_mp3(impulse(22050, 10), 22050, 64)
     (tmp_path / "c.mp3").write_bytes(frames)
     cover = generate_cover("Title", "Author", tmp_path / "cover.jpg")
-    tags = Tags(title="Chapter <1> & \"more\"", album="Book", artist="Author", track="1/4")
+    tags = Tags(title='Chapter <1> & "more"', album="Book", artist="Author", track="1/4")
     write_mp3(tmp_path / "episode.mp3", render_id3(id3_tags(tags, cover)), [tmp_path / "c.mp3"])
     read = ID3(tmp_path / "episode.mp3")
     assert read.version == (2, 3, 0)

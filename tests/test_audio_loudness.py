@@ -45,7 +45,7 @@ def test_loudness_is_pyloudnorms_and_silence_is_minus_infinity(speech: np.ndarra
     assert math.isfinite(loudness.loudness(speech[: RATE // 10], RATE))  # shorter than a gating block
 
 
-@pytest.mark.parametrize("target, ceiling", [(-16.0, -2.0), (-20.0, -1.0), (-14.0, -1.5)])
+@pytest.mark.parametrize(("target", "ceiling"), [(-16.0, -2.0), (-20.0, -1.0), (-14.0, -1.5)])
 def test_level_to_reaches_the_loudness_under_the_ceiling(speech: np.ndarray, target: float, ceiling: float) -> None:
     measured = loudness.loudness(speech, RATE)
     weighting = loudness.k_weighted(speech, RATE)

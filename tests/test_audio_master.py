@@ -113,7 +113,7 @@ def test_acx_keeps_room_tone_in_range_and_lays_it_under_the_unit(book: Book, syn
 
 
 def test_a_chapter_with_nothing_to_say_is_refused(book: Book, synth: SynthResult) -> None:
-    silent = dataclasses.replace(synth, sections={k: () for k in synth.sections})
+    silent = dataclasses.replace(synth, sections=dict.fromkeys(synth.sections, ()))
     with pytest.raises(InputError, match="chapter 1 .*'The First Morning'.* has no text to narrate"):
         chapter_parts(book.chapters[0], silent)
     with pytest.raises(InputError, match="has no text to narrate"):

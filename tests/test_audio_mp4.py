@@ -91,7 +91,10 @@ def test_faststart_layout_and_audiobook_brand(book: Book) -> None:
     assert [a.name for a in atoms.atoms] == [b"ftyp", b"moov", b"mdat"]
     ftyp = atom_payload(atoms[b"ftyp",], data)
     assert ftyp[:4] == b"M4B " and {ftyp[i : i + 4] for i in range(8, len(ftyp), 4)} == {
-        b"M4B ", b"M4A ", b"mp42", b"isom"
+        b"M4B ",
+        b"M4A ",
+        b"mp42",
+        b"isom",
     }
     assert atoms[b"mdat",].offset + atoms[b"mdat",].length == len(data)
 

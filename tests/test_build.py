@@ -217,7 +217,6 @@ def test_an_interrupted_rebuild_keeps_the_previous_outputs(book_copy: Path, monk
     assert resumed.encoded == (3,) and resumed.synth.made == 0 and resumed.units_made == 1
 
 
-
 def test_a_chapter_whose_encode_overshoots_the_peak_limit_is_mastered_again(
     book_copy: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -18,7 +18,7 @@ def titles(blocks: list[str], config: TextConfig | None = None) -> list[tuple[st
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("The Crisis of Working-class Leadership", True),
         ("What ‘Socialism in One Country’ Really Meant", True),
@@ -32,7 +32,7 @@ def test_is_title_case(text, expected):
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("Trotsky sums up:", ":"),
         ('"We shall now proceed."', "."),
@@ -91,8 +91,15 @@ def test_unnumbered_title_lines():
 
 
 def test_numbered_headings_drop_the_number():
-    blocks = [PROSE, "16. The defeat of the joint Left Opposition", PROSE, '18. From the "Third Period"...', PROSE,
-              "19. the 'people's front'", PROSE]
+    blocks = [
+        PROSE,
+        "16. The defeat of the joint Left Opposition",
+        PROSE,
+        '18. From the "Third Period"...',
+        PROSE,
+        "19. the 'people's front'",
+        PROSE,
+    ]
     assert [t for t, _ in titles(blocks)] == [
         "The defeat of the joint Left Opposition",
         'From the "Third Period"...',
@@ -101,9 +108,22 @@ def test_numbered_headings_drop_the_number():
 
 
 def test_chapter_word_with_title_on_same_or_next_line():
-    blocks = ["CHAPTER I.", "THE LIGHT ON THE POINT", PROSE, "Chapter 2", "A Storm from the North", PROSE,
-              "CHAPTER III. WHAT THE TIDE LEFT", PROSE, "Part Four: The Return", PROSE, "BOOK V", PROSE,
-              "Section 6", PROSE]
+    blocks = [
+        "CHAPTER I.",
+        "THE LIGHT ON THE POINT",
+        PROSE,
+        "Chapter 2",
+        "A Storm from the North",
+        PROSE,
+        "CHAPTER III. WHAT THE TIDE LEFT",
+        PROSE,
+        "Part Four: The Return",
+        PROSE,
+        "BOOK V",
+        PROSE,
+        "Section 6",
+        PROSE,
+    ]
     assert [t for t, _ in titles(blocks)] == [
         "Chapter I: The Light on the Point",
         "Chapter 2: A Storm from the North",
@@ -126,8 +146,7 @@ def test_roman_numerals_alone():
 
 def test_markdown_levels():
     blocks = ["# The Book", PROSE, "## One", PROSE, "### A box", PROSE, "## Two", PROSE]
-    assert titles(blocks) == [("The Book", "chapter"), ("One", "chapter"), ("A box", "subheading"),
-                              ("Two", "chapter")]
+    assert titles(blocks) == [("The Book", "chapter"), ("One", "chapter"), ("A box", "subheading"), ("Two", "chapter")]
 
 
 def test_separate_heading_lines_from_a_block():
@@ -179,7 +198,7 @@ def test_poem_lines_are_not_headings():
     poem = "We Thank You, Stalin\nSixteen Scoundrels\nSixteen Butchers of the Fatherland"
     assert titles([PROSE, poem, PROSE]) == []
     stanza_lines = ["The Lamp Is Lit at Six", "The Lamp Is Out at Dawn", "And All the Ships Between", PROSE]
-    found = [t for t, _ in titles([PROSE] + stanza_lines)]
+    found = [t for t, _ in titles([PROSE, *stanza_lines])]
     assert "The Lamp Is Lit at Six" not in found and "The Lamp Is Out at Dawn" not in found
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from narration.config import BookConfig, load_config, save_config
 from narration.errors import ConfigError, InputError
-from narration.model import Section, load_book, parse_script, render_script, section_ids, slugify
+from narration.model import load_book, parse_script, render_script, section_ids, slugify
 
 
 def test_slugify_ascii_and_short():
@@ -57,13 +57,13 @@ def test_load_book_errors(tmp_path: Path):
 
 
 def test_config_type_errors(tmp_path: Path):
-    (tmp_path / "book.toml").write_text('title = 3\n', encoding="utf-8")
+    (tmp_path / "book.toml").write_text("title = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="title must be str"):
         load_config(tmp_path)
     (tmp_path / "book.toml").write_text('title = "x"\n[synth]\njobs = "many"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="jobs must be int"):
         load_config(tmp_path)
-    (tmp_path / "book.toml").write_text('title = [\n', encoding="utf-8")
+    (tmp_path / "book.toml").write_text("title = [\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(tmp_path)
 
@@ -83,10 +83,14 @@ def test_atomic_writes_keep_old_content_on_error_and_are_readable(tmp_path: Path
 
     target = tmp_path / "out.txt"
     fsutil.write_text(target, "old")
-    with pytest.raises(RuntimeError):
+
+    def killed_while_writing() -> None:
         with fsutil.atomic_open(target) as handle:
             handle.write("new, half written")
             raise RuntimeError("killed")
+
+    with pytest.raises(RuntimeError):
+        killed_while_writing()
     assert target.read_text() == "old"
     assert list(tmp_path.iterdir()) == [target]
     assert stat.S_IMODE(target.stat().st_mode) & 0o044  # group/other can read (served files)

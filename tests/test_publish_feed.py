@@ -13,8 +13,7 @@ import feedparser
 import podcastparser
 import pytest
 from lxml import etree
-from publish_support import relocate, template_build  # noqa: F401
-from publish_support import DEFAULT_SPECS, Spec, build_result
+from publish_support import DEFAULT_SPECS, Spec, build_result, relocate, template_build  # noqa: F401
 
 from narration.config import PublishConfig
 from narration.errors import PublishError
@@ -131,7 +130,7 @@ def test_guids_survive_an_edit_and_rebuild(tmp_path):
     before = build_result(tmp_path / "before")
     publish(before, base_url=BASE)
     edited = tuple(Spec(s.title + " (revised)", s.key, s.seconds + 0.7, "New opening.") for s in DEFAULT_SPECS)
-    inserted = (Spec("A new preface", "preface", 1.0),) + edited
+    inserted = (Spec("A new preface", "preface", 1.0), *edited)
     after = build_result(tmp_path / "after", inserted)
     publish(after, base_url=BASE)
     old = {e["guid"]: e for e in gpodder(before)["episodes"]}
@@ -158,13 +157,13 @@ def test_podcast_guid_follows_the_spec_examples():
 def test_special_characters_are_escaped_and_read_back_as_text(built):
     podcast = gpodder(built)
     episode = podcast["episodes"][1]
-    assert episode["title"] == 'Tags <b> & "quotes" \'too\''
+    assert episode["title"] == "Tags <b> & \"quotes\" 'too'"
     text = re.sub(r"<[^>]+>", "", episode["description_html"])
     assert html.unescape(text) == 'A <i>description</i> & "more".'
     parsed = feedparser.parse(feed_bytes(built))
-    assert parsed.entries[1].title == 'Tags <b> & "quotes" \'too\''
+    assert parsed.entries[1].title == "Tags <b> & \"quotes\" 'too'"
     chapter_titles = etree.fromstring(feed_bytes(built)).xpath("//psc:chapter/@title", namespaces=NAMESPACES)
-    assert chapter_titles[1] == 'Tags <b> & "quotes" \'too\''
+    assert chapter_titles[1] == "Tags <b> & \"quotes\" 'too'"
 
 
 def test_long_descriptions_are_trimmed_at_a_word_to_4000_bytes(tmp_path):

@@ -10,14 +10,15 @@ import pytest
 from lxml import html as lxml_html
 from publish_support import relocate, template_build  # noqa: F401
 
+from narration.audio.manifest import load_manifest as load_result
+from narration.audio.manifest import save_manifest as save_result
 from narration.errors import AudioError, PublishError
 from narration.publish import site
 from narration.publish.api import publish
-from narration.audio.manifest import load_manifest as load_result, save_manifest as save_result
 
 
 @pytest.fixture
-def built(tmp_path, template_build):  # noqa: F811
+def built(tmp_path, template_build):
     result = relocate(template_build, tmp_path / "output")
     publish(result, base_url="https://example.com/book/")
     return result
@@ -45,8 +46,8 @@ def test_text_with_markup_characters_renders_as_text(built):
     assert doc.findtext(".//h1") == built.title
     assert doc.findtext(".//title") == built.title
     chapter = doc.xpath("//button[@class='chapter']")[1]
-    assert chapter.text_content().startswith('2Tags <b> & "quotes" \'too\'')
-    assert chapter.get("aria-label") == 'Chapter 2: Tags <b> & "quotes" \'too\', at 0:02'
+    assert chapter.text_content().startswith("2Tags <b> & \"quotes\" 'too'")
+    assert chapter.get("aria-label") == "Chapter 2: Tags <b> & \"quotes\" 'too', at 0:02"
     assert doc.xpath("//main//b | //main//i | //main//tag") == []
     assert doc.xpath("//img/@alt") == [f"Cover of {built.title}"]
 
@@ -81,10 +82,10 @@ def test_republishing_unchanged_rewrites_nothing(built):
     before = {p: p.stat().st_mtime_ns for p in files}
     publish(built, base_url="https://example.com/book/")
     assert {p: p.stat().st_mtime_ns for p in files} == before
-    assert not [p for p in built.out_dir.rglob("*.tmp*")]
+    assert not list(built.out_dir.rglob("*.tmp*"))
 
 
-def test_a_cover_outside_the_output_folder_is_copied_in(tmp_path, template_build):  # noqa: F811
+def test_a_cover_outside_the_output_folder_is_copied_in(tmp_path, template_build):
     result = relocate(template_build, tmp_path / "output")
     outside = tmp_path / "art.png"
     result.cover.rename(outside)
@@ -93,14 +94,14 @@ def test_a_cover_outside_the_output_folder_is_copied_in(tmp_path, template_build
     assert b"https://example.com/cover.png" in (result.out_dir / "feed.xml").read_bytes()
 
 
-def test_a_cover_that_is_not_an_image_is_refused(tmp_path, template_build):  # noqa: F811
+def test_a_cover_that_is_not_an_image_is_refused(tmp_path, template_build):
     result = relocate(template_build, tmp_path / "output")
     result.cover.write_text("not an image")
     with pytest.raises(PublishError, match="not a readable image"):
         publish(result, base_url=None)
 
 
-def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, template_build):  # noqa: F811
+def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, template_build):
     result = relocate(template_build, tmp_path / "output")
     (result.out_dir / "transcripts").write_text("a file where a folder should be")
     with pytest.raises(PublishError, match="cannot write"):

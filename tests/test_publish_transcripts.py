@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import re
 
 import pytest
-from publish_support import relocate, template_build  # noqa: F401
-from publish_support import LONG_SENTENCE
+from publish_support import LONG_SENTENCE, relocate, template_build  # noqa: F401
 
 from narration.audio.types import Cue
 from narration.errors import PublishError
@@ -50,7 +50,7 @@ def test_long_sentences_become_short_cues_within_the_sentence(built):
     long_cues = cues[1:]
     assert len(long_cues) >= 2
     assert long_cues[0].start == chapter.cues[1].start and long_cues[-1].end == chapter.cues[1].end
-    for a, b in zip(long_cues, long_cues[1:]):
+    for a, b in itertools.pairwise(long_cues):
         assert a.end == b.start
     for cue in long_cues:
         lines = cue.text.split("\n")

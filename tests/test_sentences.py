@@ -11,7 +11,7 @@ from narration.text.sentences import chunk_sentences, cut_sentence, split_senten
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("Lt. William Jones arrived. Then he left.", ["Lt. William Jones arrived.", "Then he left."]),
         (
@@ -41,7 +41,7 @@ def test_etc_ends_a_sentence_only_before_a_capital():
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("(J.N. Westwood, Russia 1917 to 1964, page 38)", ["(J.N. Westwood, Russia 1917 to 1964, page 38)"]),
         (

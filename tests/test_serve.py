@@ -16,10 +16,10 @@ import pytest
 from click.testing import CliRunner
 from publish_support import relocate, template_build  # noqa: F401
 
+from narration.audio.manifest import save_manifest as save_result
 from narration.cli import cli
 from narration.errors import ServeError
 from narration.publish.api import publish
-from narration.audio.manifest import save_manifest as save_result
 from narration.publish.serve import make_server
 
 TIMEOUT = 10
@@ -116,7 +116,7 @@ def test_served_feed_points_at_the_server(server, built):
     assert urls and all(u.startswith(base) for u in urls)
     assert b"example.com" not in body
     for url in urls:  # and the server serves what its feed names, with the declared length
-        status, headers, _ = request(server, url[len(base) - 1 :], method="HEAD")
+        status, _, _ = request(server, url[len(base) - 1 :], method="HEAD")
         assert status == 200
     sizes = [e["enclosures"][0]["file_size"] for e in podcast["episodes"]]
     assert sizes == [c.episode.stat().st_size for c in built.chapters] + [built.mp3.stat().st_size]
@@ -223,4 +223,3 @@ def test_the_serve_command_serves_until_stopped(built):
         proc.terminate()
         output, _ = proc.communicate(timeout=TIMEOUT)
     assert f"http://127.0.0.1:{port}/feed.xml" in output.decode()
-

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from publish_support import relocate, template_build  # noqa: F401
 
-from narration.publish.api import publish
 from narration.audio.manifest import save_manifest as save_result
+from narration.publish.api import publish
 from narration.publish.serve import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -38,7 +38,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, template_build):  # noqa: F811
+def site(tmp_path_factory, template_build):
     result = relocate(template_build, tmp_path_factory.mktemp("site") / "output")
     publish(result, base_url=None)
     save_result(result)

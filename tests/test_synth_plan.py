@@ -64,7 +64,12 @@ def test_plan_covers_titles_and_sections(tmp_path):
     book = book_at(tmp_path)
     plan = build_plan(book, SPEECH)
     assert [(i.kind, i.chapter) for i in plan.items] == [
-        ("title", 1), ("section", 1), ("section", 1), ("section", 1), ("title", 2), ("section", 2)
+        ("title", 1),
+        ("section", 1),
+        ("section", 1),
+        ("section", 1),
+        ("title", 2),
+        ("section", 2),
     ]
     assert plan.items[0].id == "01-hello" and plan.items[1].id == book.chapters[0].sections[0].id
     assert len(plan.pieces()) == 6

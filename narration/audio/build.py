@@ -243,16 +243,16 @@ def render_chapters(
     keys = [[unit_key(layout, context.profile) for layout in chapter] for chapter in layouts]
     found = {key: context.cache.lookup(key) for chapter in keys for key in chapter}
     todo: dict[str, tuple[UnitLayout, str]] = {}
-    for chapter, chapter_layout, chapter_keys in zip(chapters, layouts, keys):
+    for chapter, chapter_layout, chapter_keys in zip(chapters, layouts, keys, strict=True):
         what = f"chapter {chapter.number} ({chapter.title!r})"
-        for layout, key in zip(chapter_layout, chapter_keys):
+        for layout, key in zip(chapter_layout, chapter_keys, strict=True):
             if found[key] is None:
                 todo.setdefault(key, (layout, what))
     if todo:
         context.cache.prepare()
         found.update(render_units(todo, context, workers, progress))
-    made = [c.number for c, ks in zip(chapters, keys) if any(k in todo for k in ks)]
-    audio = [chapter_audio(c, [found[k] for k in ks], context.profile) for c, ks in zip(chapters, keys)]
+    made = [c.number for c, ks in zip(chapters, keys, strict=True) if any(k in todo for k in ks)]
+    audio = [chapter_audio(c, [found[k] for k in ks], context.profile) for c, ks in zip(chapters, keys, strict=True)]
     return audio, made, len(todo)
 
 
@@ -281,7 +281,7 @@ def render_units(
     with _Progress(len(tasks), progress) as advance:
         if workers <= 1 or len(tasks) <= 1:
             return {task[1]: _advancing(heavy.render_task(task), advance) for task in tasks}
-        return dict(zip(order, _run_parallel(tasks, workers, advance)))
+        return dict(zip(order, _run_parallel(tasks, workers, advance), strict=True))
 
 
 def _advancing(unit: Unit, advance: Callable[[], None]) -> Unit:
@@ -338,7 +338,7 @@ def opening(chapter: Chapter, limit: int = DESCRIPTION_CHARS) -> str:
 def chapter_outputs(out: Path, chapters: Sequence[Chapter], audio: Sequence[ChapterAudio]) -> list[ChapterOutput]:
     """Each chapter's episode, duration and start in the book (the sum of the episodes before it)."""
     outputs, position = [], 0.0
-    for chapter, item in zip(chapters, audio):
+    for chapter, item in zip(chapters, audio, strict=True):
         outputs.append(
             ChapterOutput(
                 number=chapter.number,
@@ -361,7 +361,7 @@ def write_episodes(
 ) -> tuple[int, ...]:
     """Write each episode (tag + its units' MP3 frames) whose audio or tags changed."""
     written = []
-    for output, item in zip(outputs, audio):
+    for output, item in zip(outputs, audio, strict=True):
         track = f"{output.number}/{len(book.chapters)}"
         tags = Tags(title=output.title, album=book.title, artist=book.author, track=track)
         key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
@@ -378,7 +378,7 @@ def write_book_files(
 ) -> bool:
     """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
     chapters = book_chapters([c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio])
-    parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio)])
+    parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio, strict=True)])
     key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         return False

@@ -41,7 +41,10 @@ def warn_if_many(count: int) -> None:
         log.warning(
             "%d chapters: the M4B's Nero chapter list and the MP3's table of contents hold only %d "
             "entries, so some players will list only the first %d (Apple's chapter track and the "
-            "MP3's CHAP frames hold them all)", count, MAX_LISTED, MAX_LISTED,
+            "MP3's CHAP frames hold them all)",
+            count,
+            MAX_LISTED,
+            MAX_LISTED,
         )
 
 
@@ -62,7 +65,7 @@ def id3_frames(chapters: Sequence[Mark], book_title: str) -> list[Frame]:
             end_offset=0xFFFFFFFF,
             sub_frames=[TIT2(encoding=3, text=mark.title)],
         )
-        for element, mark in zip(ids, chapters)
+        for element, mark in zip(ids, chapters, strict=True)
     ]
     ordered = CTOCFlags.ORDERED
     if len(ids) <= MAX_LISTED:
@@ -72,7 +75,7 @@ def id3_frames(chapters: Sequence[Mark], book_title: str) -> list[Frame]:
         children = [f"toc{n}" for n in range(1, len(groups) + 1)]
         frames += [
             CTOC(element_id=child, flags=ordered, child_element_ids=list(group), sub_frames=[])
-            for child, group in zip(children, groups)
+            for child, group in zip(children, groups, strict=True)
         ]
     top = CTOC(
         element_id="toc",
@@ -80,7 +83,7 @@ def id3_frames(chapters: Sequence[Mark], book_title: str) -> list[Frame]:
         child_element_ids=children,
         sub_frames=[TIT2(encoding=3, text=book_title)],
     )
-    return frames + [top]
+    return [*frames, top]
 
 
 def _split_frames(body: bytes) -> list[bytes]:

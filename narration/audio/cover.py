@@ -51,9 +51,7 @@ def check_cover(path: Path) -> Cover:
     if kind not in MIME:
         raise CoverError(f"{path}: the cover must be a JPEG or PNG image, not {kind}")
     if width != height or not MIN_PX <= width <= MAX_PX:
-        raise CoverError(
-            f"{path}: the cover must be a square of {MIN_PX}-{MAX_PX} px; this one is {width}x{height} px"
-        )
+        raise CoverError(f"{path}: the cover must be a square of {MIN_PX}-{MAX_PX} px; this one is {width}x{height} px")
     if mode != "RGB":
         raise CoverError(f"{path}: the cover must be RGB (no transparency, no CMYK or grey); this one is {mode}")
     return Cover(Path(path), MIME[kind], fsutil.sha256_file(path))

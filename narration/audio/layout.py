@@ -60,7 +60,7 @@ class Pauses:
         if profile.tail_range:  # leave room for the last frame's padding
             tail = _clamp(tail, profile.tail_range[0] * 1000, profile.tail_range[1] * 1000 - 500)
         values = (config.sentence_pause_ms, config.paragraph_pause_ms, config.before_title_ms, config.after_title_ms)
-        if min(values + (head, tail)) < 0:
+        if min((*values, head, tail)) < 0:
             raise AudioError(f"[audio] pauses cannot be negative: {config}")
         return cls(*values, head=int(head), tail=int(tail))
 

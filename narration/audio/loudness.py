@@ -58,7 +58,7 @@ def k_weighted(samples: np.ndarray, rate: int, dtype: type = np.float32) -> np.n
 
 def gated_loudness_of(weighted: np.ndarray, rate: int) -> float:
     """pyloudnorm's BS.1770 gated integrated loudness of an already K-weighted signal, LUFS."""
-    shortfall = int(math.ceil(GATE_BLOCK * rate)) + 1 - len(weighted)
+    shortfall = math.ceil(GATE_BLOCK * rate) + 1 - len(weighted)
     if shortfall > 0:  # pyloudnorm needs one gating block
         weighted = np.concatenate([weighted, np.zeros(shortfall, dtype=weighted.dtype)])
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():

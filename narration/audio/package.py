@@ -38,7 +38,9 @@ class BookChapter:
     aac_padding: int = 0  # silent AAC frames after the units
 
 
-def book_chapters(titles: Sequence[str], units: Sequence[Sequence[Unit]], timings: Sequence[Timing]) -> list[BookChapter]:
+def book_chapters(
+    titles: Sequence[str], units: Sequence[Sequence[Unit]], timings: Sequence[Timing]
+) -> list[BookChapter]:
     """The book's chapters, each with the silent AAC frames that end it in the M4B as near as can
     be to where it ends in the MP3 (AAC frames hold 1024 samples, MP3 frames 576 or 1152).
 

@@ -5,9 +5,9 @@
   -60 dB, 0.5-1 s of room tone at the head and 1-5 s at the tail, 44.1 kHz, 192 kbps CBR MP3.
 
 Podcast episodes are encoded mono, constant bit rate, at the voice's own rate (Piper's 22.05 kHz: the
-voice holds nothing above 11 kHz, so 44.1 kHz would only double the work); ACX at 44.1 kHz. The limiter works a little below the
-profile's peak limit (``ceiling``) so the overshoot of lossy coding stays inside it; the encoded
-result is measured again and checked against the limits.
+voice holds nothing above 11 kHz, so 44.1 kHz would only double the work); ACX at 44.1 kHz. The
+limiter works a little below the profile's peak limit (``ceiling``) so the overshoot of lossy coding
+stays inside it; the encoded result is measured again and checked against the limits.
 """
 
 from __future__ import annotations

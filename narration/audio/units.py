@@ -24,8 +24,8 @@ import numpy as np
 
 from narration import fsutil
 from narration.audio import codec
-from narration.audio.levels import UnitLevels
 from narration.audio.layout import UnitLayout
+from narration.audio.levels import UnitLevels
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
 from narration.errors import AudioError, LevelsError
@@ -145,8 +145,12 @@ def render_unit(layout: UnitLayout, key: str, profile: Profile, cache: UnitCache
             if not exc.peak_overshoot or attempt == HEADROOM_RETRIES:
                 raise
             ceiling -= exc.peak_overshoot + HEADROOM_MARGIN_DB
-            log.info("%s: the encode overshot the peak limit by %.2f dB; limiter lowered to %.1f dBTP",
-                     what, exc.peak_overshoot, ceiling)
+            log.info(
+                "%s: the encode overshot the peak limit by %.2f dB; limiter lowered to %.1f dBTP",
+                what,
+                exc.peak_overshoot,
+                ceiling,
+            )
     raise AssertionError("unreachable")
 
 
@@ -166,7 +170,9 @@ def _render_once(layout: UnitLayout, key: str, profile: Profile, ceiling: float,
     if found:
         message = f"{what} does not meet the {profile.name} profile: " + "; ".join(found)
         raise LevelsError(message, peak_overshoot=peak_overshoot(*peaks, profile))
-    speech_end = math.ceil(((master.cues[-1].end if master.cues else len(master.samples) / rate) + SPEECH_MARGIN) * rate)
+    speech_end = math.ceil(
+        ((master.cues[-1].end if master.cues else len(master.samples) / rate) + SPEECH_MARGIN) * rate
+    )
     fewest = math.ceil((speech_end + codec.AAC_LEAD) / codec.AAC_FRAME) + 1
     aac = encode_aac(master.samples, rate, profile.aac_kbps, max(fewest, len(decoded) // codec.AAC_FRAME))
     offset = codec.MP3_DELAY / rate

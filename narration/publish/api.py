@@ -70,8 +70,9 @@ def _check_cover(path: Path) -> None:
     if kind not in ("JPEG", "PNG"):
         raise PublishError(f"the cover {path} is {kind}; podcast apps need JPEG or PNG")
     if min(width, height) < MIN_COVER_PX or width != height:
-        log.warning("cover %s is %dx%d; podcast directories want a square of at least %d px",
-                    path, width, height, MIN_COVER_PX)
+        log.warning(
+            "cover %s is %dx%d; podcast directories want a square of at least %d px", path, width, height, MIN_COVER_PX
+        )
 
 
 def _stage_cover(result: BuildResult) -> BuildResult:

@@ -132,9 +132,7 @@ def _channel_head(channel: etree._Element, result: BuildResult, settings: Publis
     _sub(channel, "podcast:medium", "audiobook")
 
 
-def _transcripts(
-    item: etree._Element, settings: PublishSettings, rel_for: Callable[[str], str], language: str
-) -> None:
+def _transcripts(item: etree._Element, settings: PublishSettings, rel_for: Callable[[str], str], language: str) -> None:
     for ext, kind in TRANSCRIPTS:
         url = layout.url(settings.base_url, rel_for(ext))
         _sub(item, "podcast:transcript", url=url, type=kind, language=language, rel="captions")
@@ -193,7 +191,7 @@ def render_feed(result: BuildResult, settings: PublishSettings) -> bytes:
     rss = etree.Element("rss", nsmap=NAMESPACES, version="2.0")
     channel = _sub(rss, "channel")
     _channel_head(channel, result, settings)
-    for chapter, guid in zip(result.chapters, chapter_guids(result)):
+    for chapter, guid in zip(result.chapters, chapter_guids(result), strict=True):
         _episode(channel, result, settings, chapter, guid)
     _book_item(channel, result, settings)
     return etree.tostring(rss, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # `narration serve` defaults, and the base URL a build uses when none is configured (they match, so a
 # default build is ready to be served as is).
@@ -21,7 +21,7 @@ CUE_MAX_LINES = 2
 
 # pubDates: a fixed base plus N minutes for chapter N, so every app sorts the episodes in book order
 # and a rebuild never makes them look new.
-PUBDATE_BASE = datetime(2024, 1, 1, tzinfo=timezone.utc)
+PUBDATE_BASE = datetime(2024, 1, 1, tzinfo=UTC)
 
 NS_ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 NS_PODCAST = "https://podcastindex.org/namespace/1.0"

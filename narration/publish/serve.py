@@ -24,10 +24,11 @@ from werkzeug.serving import make_server as werkzeug_server
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from narration.audio.manifest import load_manifest as load_result
+from narration.audio.manifest import manifest_path
 from narration.errors import NarrationError, ServeError
 from narration.publish import layout
 from narration.publish.feed import render_feed
-from narration.audio.manifest import load_manifest as load_result, manifest_path
 from narration.publish.rules import (
     CHAPTERS_FILE,
     CHAPTERS_JSON_MIME,

@@ -93,7 +93,12 @@ def _downloads(result: BuildResult) -> Html:
         (layout.book_transcript(result, "vtt"), "Transcript of the complete book (WebVTT)"),
     ]
     sizes = [human_size((Path(result.out_dir) / rel).stat().st_size) for rel, _ in items]
-    return join([fill(DOWNLOAD, href=quote(rel), label=label, size=size) for (rel, label), size in zip(items, sizes)])
+    return join(
+        [
+            fill(DOWNLOAD, href=quote(rel), label=label, size=size)
+            for (rel, label), size in zip(items, sizes, strict=True)
+        ]
+    )
 
 
 def _paragraphs(text: str) -> Html:

@@ -47,7 +47,7 @@ def clock(seconds: float) -> str:
 
 
 def timestamp(seconds: float, sep: str = ".") -> str:
-    """"HH:MM:SS.mmm" (WebVTT, Podlove) or with ``sep=","`` (SRT)."""
+    """ "HH:MM:SS.mmm" (WebVTT, Podlove) or with ``sep=","`` (SRT)."""
     millis = max(0, round(seconds * 1000))
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)

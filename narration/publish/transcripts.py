@@ -8,6 +8,7 @@ inside such a sentence are times interpolated, in proportion to the characters.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 import math
 import textwrap
@@ -71,7 +72,7 @@ def split_cue(cue: Cue) -> list[Cue]:
     end = max(cue.end, cue.start + MIN_CUE)
     weights = [len(c) + 1 for c in chunks]
     total, done, cues = sum(weights), 0, []
-    for chunk, weight in zip(chunks, weights):
+    for chunk, weight in zip(chunks, weights, strict=True):
         start = cue.start + (end - cue.start) * done / total
         done += weight
         cues.append(Cue(start, cue.start + (end - cue.start) * done / total, chunk))
@@ -110,7 +111,7 @@ def to_srt(cues: Sequence[Cue]) -> str:
 def chapters_document(result: BuildResult) -> dict:
     """The complete book's chapters in the JSON chapters format, version 1.2."""
     starts = [c.start for c in result.chapters]
-    if any(b < a for a, b in zip(starts, starts[1:])):
+    if any(b < a for a, b in itertools.pairwise(starts)):
         raise PublishError(f"chapter start times are not in ascending order: {starts}")
     return {
         "version": CHAPTERS_JSON_VERSION,

@@ -175,7 +175,7 @@ def _jobs(options: SynthOptions, pieces: int) -> int:
 
 
 def make_clip(cache: ClipCache, piece: Piece, meta: ClipMeta) -> Clip:
-    spans = tuple(SentenceSpan(a, b, text) for (a, b), text in zip(meta.boundaries, piece.written))
+    spans = tuple(SentenceSpan(a, b, text) for (a, b), text in zip(meta.boundaries, piece.written, strict=True))
     return Clip(piece.key, cache.wav_path(piece.key), meta.sample_rate, meta.duration, spans, meta.sha256)
 
 
@@ -215,4 +215,3 @@ def synth_status(
         chars_missing=sum(p.chars for p in missing.values()),
         chapters_missing=per_chapter,
     )
-

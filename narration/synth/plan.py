@@ -17,8 +17,8 @@ from typing import Literal
 from narration.errors import ConfigError, InputError
 from narration.model import Book, Chapter
 from narration.synth.cache import clip_key
-from narration.text.spoken import to_spoken, unspeakable
 from narration.text.sentences import chunk_sentences, split_sentences
+from narration.text.spoken import to_spoken, unspeakable
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
             if said:
                 pairs.append((sentence, said))
         if pairs:
-            written, spoken = (tuple(x) for x in zip(*pairs))
+            written, spoken = (tuple(x) for x in zip(*pairs, strict=True))
             pieces.append(Piece(clip_key(speech.identity_digest, spoken), written, spoken))
     if dropped:
         log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))

@@ -74,7 +74,7 @@ _POOL_WORKER: Worker | NarrationError | None = None
 
 
 def _init_pool_worker(spec: EngineSpec, cache_root: str) -> None:
-    global _POOL_WORKER
+    global _POOL_WORKER  # noqa: PLW0603  (the pool pattern: one engine per worker process)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_terminate)
     try:

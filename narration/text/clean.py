@@ -41,6 +41,7 @@ Rules, in the order they run:
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 from collections import Counter
@@ -103,8 +104,9 @@ def _letters(text: str) -> str:
 def normalise(text: str, markdown: bool = False) -> str:
     """Unify line ends and tabs; strip trailing spaces, BOM, zero-width and soft-hyphen characters."""
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate({0x09: "    ", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n", 0x200B: None, 0xAD: None,
-                           0xFEFF: None})  # no-break spaces stay until the end (a wrapper does not break there)
+    text = text.translate(
+        {0x09: "    ", 0x0C: "\n", 0x2028: "\n", 0x2029: "\n\n", 0x200B: None, 0xAD: None, 0xFEFF: None}
+    )  # no-break spaces stay until the end (a wrapper does not break there)
     text = "\n".join(_strip_line(line, markdown) for line in text.split("\n"))
     return setext_to_atx(text) if markdown else text
 
@@ -121,8 +123,12 @@ def setext_to_atx(text: str) -> str:
     out: list[str] = []
     for line in lines:
         match = P.SETEXT_UNDERLINE.match(line)
-        if match and out and out[-1].strip() and not out[-1].lstrip().startswith("#") and (
-            len(out) == 1 or not out[-2].strip()
+        if (
+            match
+            and out
+            and out[-1].strip()
+            and not out[-1].lstrip().startswith("#")
+            and (len(out) == 1 or not out[-2].strip())
         ):
             level = "#" if match.group(1)[0] == "=" else "##"
             out[-1] = f"{level} {out[-1].strip()}"
@@ -147,13 +153,11 @@ def strip_gutenberg(text: str) -> str:
     """Remove the Project Gutenberg header, footer, license paragraphs and producer credits."""
     start = P.GUTENBERG_START.search(text)
     if start:
-        text = text[start.end():]
+        text = text[start.end() :]
     end = P.GUTENBERG_END.search(text)
     if end:
         text = text[: end.start()]
-    return join_blocks(
-        b for b in blocks_of(text) if not P.GUTENBERG_MARK.search(b) and not P.PRODUCER_CREDIT.match(b)
-    )
+    return join_blocks(b for b in blocks_of(text) if not P.GUTENBERG_MARK.search(b) and not P.PRODUCER_CREDIT.match(b))
 
 
 # --- illustrations and captions ----------------------------------------------------------------
@@ -264,7 +268,7 @@ def strip_contents(text: str) -> str:
             i += 1
             continue
         rest = "\n".join(lines[1:])
-        work = ([rest] if rest.strip() else []) + blocks[i + 1:]
+        work = ([rest] if rest.strip() else []) + blocks[i + 1 :]
         end = _contents_end(work, 0)
         if not end:  # no entries, or no end: not a contents table after all
             i += 1
@@ -329,12 +333,12 @@ def dehyphenate(text: str) -> str:
     parts: list[str] = []
     pos = 0
     for match in re.finditer(r"-\n[ \t]*(?=[^\W\d_])", text):
-        head = re.search(r"(?<![-\w])[^\W\d_]{1,40}$", text[max(pos, match.start() - 41): match.start()])
-        tail = re.match(r"[^\W\d_]{1,40}", text[match.end(): match.end() + 40])
+        head = re.search(r"(?<![-\w])[^\W\d_]{1,40}$", text[max(pos, match.start() - 41) : match.start()])
+        tail = re.match(r"[^\W\d_]{1,40}", text[match.end() : match.end() + 40])
         if not head or not tail:
             continue
         first, second = head.group(0), tail.group(0)
-        parts.append(text[pos: match.start() - len(first)])
+        parts.append(text[pos : match.start() - len(first)])
         parts.append(_rejoin(first, second, vocabulary))
         pos = match.end() + len(second)
     parts.append(text[pos:])
@@ -358,7 +362,7 @@ def _keeps_break(prev: str, line: str, width: int, markdown: bool, in_list: bool
     ``in_list``: the block is a list (or ``prev`` introduces one), so a line that starts like a
     list item starts a new item; in running prose "54) ..." is just a wrapped line.
     """
-    if (in_list or prev.rstrip().endswith(":")) and P.LIST_ITEM.match(line) or not prev.strip():
+    if ((in_list or prev.rstrip().endswith(":")) and P.LIST_ITEM.match(line)) or not prev.strip():
         return True
     if markdown:
         return bool(P.MD_HARD_BREAK.search(prev)) or prev.lstrip().startswith("#") or line.lstrip().startswith("#")
@@ -370,7 +374,7 @@ def rewrap_block(block: str, width: int, markdown: bool = False) -> str:
     lines = block.split("\n")
     out = [lines[0]]
     in_list = bool(P.LIST_ITEM.match(lines[0]))
-    for prev, line in zip(lines, lines[1:]):
+    for prev, line in itertools.pairwise(lines):
         if _keeps_break(prev, line, width, markdown, in_list):
             out[-1] = re.sub(r"(?:  |\\)$", "", out[-1]).rstrip() if markdown else out[-1]
             out.append(line)

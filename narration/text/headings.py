@@ -75,7 +75,7 @@ def words_of(text: str) -> list[str]:
 def last_punct(text: str) -> str:
     """The punctuation ending ``text`` (closing quotes and brackets skipped); ``"…"`` for ellipsis."""
     body = text.rstrip().rstrip(P.CLOSERS + " ")
-    if body.endswith("...") or body.endswith("…"):
+    if body.endswith(("...", "…")):
         return "…"
     return body[-1:] if body[-1:] and body[-1] in P.TERMINAL_PUNCT else ""
 
@@ -277,9 +277,13 @@ def separate_heading_lines(blocks: Sequence[str]) -> list[str]:
             continue
         out.append(lines[0])
         rest = lines[1:]
-        if cand.style != "markdown" and not cand.title and len(rest) > 1:
-            if next_line_title([lines[0], rest[0], "\n".join(rest[1:])], 0):
-                out.append(rest.pop(0))
+        if (
+            cand.style != "markdown"
+            and not cand.title
+            and len(rest) > 1
+            and next_line_title([lines[0], rest[0], "\n".join(rest[1:])], 0)
+        ):
+            out.append(rest.pop(0))
         out.append("\n".join(rest))
     return out
 
@@ -287,9 +291,9 @@ def separate_heading_lines(blocks: Sequence[str]) -> list[str]:
 def _kind(cand: Candidate, next_: str | None, level: int) -> HeadingKind:
     if cand.style == "markdown":
         return "subheading" if cand.level > level else "chapter"
-    if cand.style == "plain" and next_ is not None and is_quoted(next_.strip()):
-        if P.INSET_START.match(cand.text) or any(q in cand.text for q in P.QUOTES):
-            return "subheading"
+    quoted_next = cand.style == "plain" and next_ is not None and is_quoted(next_.strip())
+    if quoted_next and (P.INSET_START.match(cand.text) or any(q in cand.text for q in P.QUOTES)):
+        return "subheading"
     return "chapter"
 
 

@@ -70,9 +70,7 @@ FOOTNOTE_MARKER = re.compile(r"\[(?:\^?\d{1,3}|[A-Z]|\*{1,3}|†|‡)\]")
 FOOTNOTE_BLOCK = re.compile(r"\[Footnote\s*[^:\]\n]{0,10}:[^\]]{0,5000}\]", re.IGNORECASE)
 # ... or a paragraph that starts with a marker: "[1] text", "[^1]: text", "1) text" under a notes heading.
 FOOTNOTE_BODY_START = re.compile(r"^\s*(?:\[\^?\d{1,3}\]:?|\[[A-Z]\]|\[\*\]|\d{1,3}[.)])\s")
-NOTES_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:foot\s*notes|notes|endnotes|end notes)\s*[.:]?\s*$", re.IGNORECASE
-)
+NOTES_HEADING = re.compile(r"^\s*(?:#{1,6}\s*)?(?:foot\s*notes|notes|endnotes|end notes)\s*[.:]?\s*$", re.IGNORECASE)
 
 # --- typographic markup ---------------------------------------------------------------------------
 
@@ -97,11 +95,44 @@ MD_HARD_BREAK = re.compile(r"(?:  |\\)$")
 
 MARKDOWN_HEADING = re.compile(r"^(#{1,6})[ \t]+(\S[^\n]*?)[ \t#]*$")
 CHAPTER_WORDS = ("chapter", "part", "book", "section", "volume", "canto", "act", "letter", "chapitre")
-NUMBER_WORDS = (
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty thirty forty fifty first second third fourth fifth sixth "
-    "seventh eighth ninth tenth eleventh twelfth last"
-).split()
+NUMBER_WORDS = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "last",
+]
 _NUMBER = r"(?:\d{1,4}|[IVXLCDM]{1,8}|[ivxlcdm]{1,8}|" + "|".join(NUMBER_WORDS) + r")"
 CHAPTER_HEADING = re.compile(
     r"^(?P<label>(?:" + "|".join(CHAPTER_WORDS) + r")\s+" + _NUMBER + r"(?:[-\s]" + _NUMBER + r")?)"
@@ -114,8 +145,46 @@ NUMBERED_HEADING = re.compile(r"^(?P<label>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 
 # Words left lower case in a title ("The Crisis of Working-class Leadership").
 SMALL_WORDS = frozenset(
-    "a an and as at but by de del der des di du en for from if in into la le les nor of on or over "
-    "per than the to un une upon via vs von with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "de",
+        "del",
+        "der",
+        "des",
+        "di",
+        "du",
+        "en",
+        "for",
+        "from",
+        "if",
+        "in",
+        "into",
+        "la",
+        "le",
+        "les",
+        "nor",
+        "of",
+        "on",
+        "or",
+        "over",
+        "per",
+        "than",
+        "the",
+        "to",
+        "un",
+        "une",
+        "upon",
+        "via",
+        "vs",
+        "von",
+        "with",
+    ]
 )
 # A box or inset inside a chapter cites its source: 'From the "Platform..." Adopted at ...'.
 INSET_START = re.compile(r"^(?:from|extract from|excerpt from|extracts? from the|box:|sidebar:)\s", re.IGNORECASE)

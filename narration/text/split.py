@@ -261,7 +261,7 @@ def _chapters(drafts: list[_Draft]) -> tuple[Chapter, ...]:
     slugs = unique_slugs([d.title for d in drafts])
     return tuple(
         Chapter(number=n, title=d.title, slug=f"{n:0{width}d}-{slug}", sections=make_sections(d.sections))
-        for n, (d, slug) in enumerate(zip(drafts, slugs), 1)
+        for n, (d, slug) in enumerate(zip(drafts, slugs, strict=True), 1)
     )
 
 
@@ -320,8 +320,9 @@ def split_text(
         raise InputError("the text has headings but no paragraphs under them: nothing to narrate")
     chapters = _chapters(drafts)
     warnings += empty + _duplicate_warnings(chapters) + _long_paragraph_warnings(chapters)
-    book = BookConfig(title=book_title, author=author or meta.get("author") or "Unknown",
-                      language=language or "en", text=config)
+    book = BookConfig(
+        title=book_title, author=author or meta.get("author") or "Unknown", language=language or "en", text=config
+    )
     return SplitResult(config=book, chapters=chapters, report=SplitReport(rules=counts, warnings=tuple(warnings)))
 
 
@@ -350,8 +351,9 @@ def split_file(
         markdown=markdown,
         fallback_title=book.title if book.title != defaults.title else humanise(source.stem),
     )
-    merged = dataclasses.replace(book, title=result.config.title, author=result.config.author,
-                                 language=result.config.language)
+    merged = dataclasses.replace(
+        book, title=result.config.title, author=result.config.author, language=result.config.language
+    )
     return dataclasses.replace(result, config=merged)
 
 
@@ -374,7 +376,7 @@ def write_scripts(result: SplitResult, out_dir: Path | str, force: bool = False,
             f"edits. Use --force to replace them, or --out to write elsewhere."
         )
     out_dir.mkdir(parents=True, exist_ok=True)
-    for chapter, path in zip(result.chapters, paths):
+    for chapter, path in zip(result.chapters, paths, strict=True):
         fsutil.write_text(path, render_script(chapter.title, chapter.sections))
     save_config(out_dir, result.config)
     for stale in set(existing) - set(paths):

@@ -111,42 +111,268 @@ ABBREVIATION_BY_WRITTEN: dict[str, Abbreviation] = {a.written: a for a in ABBREV
 # Words that commonly open a sentence. After an ambiguous full stop (an initial, "St.", "ed.")
 # a sentence ends only when one of these follows: "Plan B. The ..." ends, "E. Grant" does not.
 SENTENCE_STARTERS: frozenset[str] = frozenset(
-    """
-    A About After Again All Also Although An And Another Any Are As At Because Before Both But By
-    Can Could Did Do Does During Each Either Even Every Finally First For From Had Has Have He Her
-    Here His How However I If In Indeed Instead Is It Its Just Later Let Many Meanwhile More Most
-    My Neither Never No Nobody None Nor Not Nothing Now Of On Once One Only Or Our Perhaps Since So
-    Some Soon Still Such Than That The Their Then There Therefore These They This Those Though Thus
-    To Too Under Unless Until Upon We Well Were What When Where Whether Which While Who Why With
-    Within Without Yes Yet You Your
-    """.split()
+    [
+        "A",
+        "About",
+        "After",
+        "Again",
+        "All",
+        "Also",
+        "Although",
+        "An",
+        "And",
+        "Another",
+        "Any",
+        "Are",
+        "As",
+        "At",
+        "Because",
+        "Before",
+        "Both",
+        "But",
+        "By",
+        "Can",
+        "Could",
+        "Did",
+        "Do",
+        "Does",
+        "During",
+        "Each",
+        "Either",
+        "Even",
+        "Every",
+        "Finally",
+        "First",
+        "For",
+        "From",
+        "Had",
+        "Has",
+        "Have",
+        "He",
+        "Her",
+        "Here",
+        "His",
+        "How",
+        "However",
+        "I",
+        "If",
+        "In",
+        "Indeed",
+        "Instead",
+        "Is",
+        "It",
+        "Its",
+        "Just",
+        "Later",
+        "Let",
+        "Many",
+        "Meanwhile",
+        "More",
+        "Most",
+        "My",
+        "Neither",
+        "Never",
+        "No",
+        "Nobody",
+        "None",
+        "Nor",
+        "Not",
+        "Nothing",
+        "Now",
+        "Of",
+        "On",
+        "Once",
+        "One",
+        "Only",
+        "Or",
+        "Our",
+        "Perhaps",
+        "Since",
+        "So",
+        "Some",
+        "Soon",
+        "Still",
+        "Such",
+        "Than",
+        "That",
+        "The",
+        "Their",
+        "Then",
+        "There",
+        "Therefore",
+        "These",
+        "They",
+        "This",
+        "Those",
+        "Though",
+        "Thus",
+        "To",
+        "Too",
+        "Under",
+        "Unless",
+        "Until",
+        "Upon",
+        "We",
+        "Well",
+        "Were",
+        "What",
+        "When",
+        "Where",
+        "Whether",
+        "Which",
+        "While",
+        "Who",
+        "Why",
+        "With",
+        "Within",
+        "Without",
+        "Yes",
+        "Yet",
+        "You",
+        "Your",
+    ]
 )
 
 # Names that take a regnal number ("Louis XIV" -> "Louis the Fourteenth").
 REGNAL_NAMES: frozenset[str] = frozenset(
-    """
-    Alexander Alexios Alfonso Amadeus Anne Baldwin Benedict Boniface Boris Carl Casimir Catherine
-    Charles Christian Clement Constantine Edmund Edward Elizabeth Eric Ferdinand Francis Franz
-    Frederick Friedrich George Gregory Gustav Gustavus Haakon Harald Henri Henry Hugh Innocent
-    Isabella Ivan James Joanna John Joseph Juan Julius Leo Leopold Louis Ludwig Manuel Margaret
-    Maria Mary Matilda Maximilian Michael Mohammed Murad Napoleon Nicholas Olaf Otto Paul Pedro
-    Peter Philip Philippe Pius Ramses Richard Robert Rudolf Selim Sigismund Stanislaus Stefan
-    Stephen Suleiman Sixtus Urban Valdemar Victor Vladimir Wilhelm William
-    """.split()
+    [
+        "Alexander",
+        "Alexios",
+        "Alfonso",
+        "Amadeus",
+        "Anne",
+        "Baldwin",
+        "Benedict",
+        "Boniface",
+        "Boris",
+        "Carl",
+        "Casimir",
+        "Catherine",
+        "Charles",
+        "Christian",
+        "Clement",
+        "Constantine",
+        "Edmund",
+        "Edward",
+        "Elizabeth",
+        "Eric",
+        "Ferdinand",
+        "Francis",
+        "Franz",
+        "Frederick",
+        "Friedrich",
+        "George",
+        "Gregory",
+        "Gustav",
+        "Gustavus",
+        "Haakon",
+        "Harald",
+        "Henri",
+        "Henry",
+        "Hugh",
+        "Innocent",
+        "Isabella",
+        "Ivan",
+        "James",
+        "Joanna",
+        "John",
+        "Joseph",
+        "Juan",
+        "Julius",
+        "Leo",
+        "Leopold",
+        "Louis",
+        "Ludwig",
+        "Manuel",
+        "Margaret",
+        "Maria",
+        "Mary",
+        "Matilda",
+        "Maximilian",
+        "Michael",
+        "Mohammed",
+        "Murad",
+        "Napoleon",
+        "Nicholas",
+        "Olaf",
+        "Otto",
+        "Paul",
+        "Pedro",
+        "Peter",
+        "Philip",
+        "Philippe",
+        "Pius",
+        "Ramses",
+        "Richard",
+        "Robert",
+        "Rudolf",
+        "Selim",
+        "Sigismund",
+        "Stanislaus",
+        "Stefan",
+        "Stephen",
+        "Suleiman",
+        "Sixtus",
+        "Urban",
+        "Valdemar",
+        "Victor",
+        "Vladimir",
+        "Wilhelm",
+        "William",
+    ]
 )
 
 # Titles before a name that make the next roman numeral regnal ("Tsar Boris III").
 REGNAL_TITLES: frozenset[str] = frozenset(
-    """
-    Czar Duchess Duke Emperor Empress Kaiser King Pharaoh Pope Prince Princess Queen Shah Sultan
-    Tsar Tsarina Tzar
-    """.split()
+    [
+        "Czar",
+        "Duchess",
+        "Duke",
+        "Emperor",
+        "Empress",
+        "Kaiser",
+        "King",
+        "Pharaoh",
+        "Pope",
+        "Prince",
+        "Princess",
+        "Queen",
+        "Shah",
+        "Sultan",
+        "Tsar",
+        "Tsarina",
+        "Tzar",
+    ]
 )
 
 # After a regnal name, "I" is the pronoun when one of these follows ("when Peter I think ...").
 PRONOUN_I_FOLLOWERS: frozenset[str] = frozenset(
-    "am believe can could did do feel guess had have hope know mean must said say should suppose "
-    "think thought want was will would".split()
+    [
+        "am",
+        "believe",
+        "can",
+        "could",
+        "did",
+        "do",
+        "feel",
+        "guess",
+        "had",
+        "have",
+        "hope",
+        "know",
+        "mean",
+        "must",
+        "said",
+        "say",
+        "should",
+        "suppose",
+        "think",
+        "thought",
+        "want",
+        "was",
+        "will",
+        "would",
+    ]
 )
 
 # Words after which a roman numeral is read as a cardinal ("Chapter IV" -> "Chapter Four").
@@ -185,12 +411,40 @@ NUMERAL_KEYWORDS: tuple[str, ...] = (
 # ("hostility to the [Bolshevik] regime"), and words that open such an insertion ("premise [of
 # socialism]"). Any other bracketed text is a gloss, read between commas ("the Tsar [emperor]").
 INSERTION_AFTER: frozenset[str] = frozenset(
-    """
-    a an and as at but by for from her his in into its my of on or our that the their these this
-    those to with your
-    """.split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "but",
+        "by",
+        "for",
+        "from",
+        "her",
+        "his",
+        "in",
+        "into",
+        "its",
+        "my",
+        "of",
+        "on",
+        "or",
+        "our",
+        "that",
+        "the",
+        "their",
+        "these",
+        "this",
+        "those",
+        "to",
+        "with",
+        "your",
+    ]
 )
-INSERTION_OPENERS: frozenset[str] = frozenset("about against as at by for from in into of on to with".split())
+INSERTION_OPENERS: frozenset[str] = frozenset(
+    ["about", "against", "as", "at", "by", "for", "from", "in", "into", "of", "on", "to", "with"]
+)
 
 # Top-level domains read as a web address when written without "http://" or "www.".
 BARE_DOMAIN_TLDS: tuple[str, ...] = (

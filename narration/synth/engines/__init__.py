@@ -14,13 +14,13 @@ from narration.errors import EngineError, NarrationError
 from narration.synth.engines.base import AudioChunk, Engine, EngineSpec, identity_digest
 
 __all__ = [
+    "ENGINES",
     "AudioChunk",
     "Engine",
     "EngineInfo",
     "EngineListing",
     "EngineSpec",
     "VoiceInfo",
-    "ENGINES",
     "engine_info",
     "get_engine",
     "identity_digest",

@@ -29,8 +29,7 @@ def espeak_binary() -> str:
     path = shutil.which(BINARY)
     if not path:
         raise EngineError(
-            "espeak-ng is not installed on this machine (Debian/Ubuntu: apt install espeak-ng); "
-            "or use --engine piper"
+            "espeak-ng is not installed on this machine (Debian/Ubuntu: apt install espeak-ng); or use --engine piper"
         )
     return path
 
@@ -38,7 +37,10 @@ def espeak_binary() -> str:
 def _run(args: list[str], text: str | None = None) -> subprocess.CompletedProcess:
     try:
         return subprocess.run(
-            [espeak_binary(), *args], input=None if text is None else text.encode("utf-8"), capture_output=True
+            [espeak_binary(), *args],
+            input=None if text is None else text.encode("utf-8"),
+            capture_output=True,
+            check=False,
         )
     except OSError as exc:
         raise EngineError(f"cannot run espeak-ng: {exc}") from exc

@@ -147,7 +147,7 @@ def _load_voice(model: Path, config: dict[str, Any]) -> Any:
     except Exception as exc:  # onnxruntime raises its own exception types (InvalidProtobuf, Fail, ...)
         raise VoiceError(f"{model}: not a Piper voice model (onnxruntime cannot load it: {exc})") from exc
     inputs = {i.name for i in session.get_inputs()}
-    if not _REQUIRED_INPUTS <= inputs:
+    if not inputs >= _REQUIRED_INPUTS:
         raise VoiceError(f"{model}: an ONNX model, but not a Piper voice (inputs {sorted(inputs)})")
     log.info("loaded Piper voice %s", model.name)
     return PiperVoice(config=PiperConfig.from_dict(config), session=session)
