@@ -13,6 +13,14 @@ from pathlib import Path
 import click
 
 from narration import __version__
+from narration.commands.options import (
+    CACHE_OPTION,
+    CHAPTERS_OPTION,
+    ENGINE_OPTION,
+    OUT_OPTION,
+    SCRIPTS_OPTION,
+    VOICE_OPTION,
+)
 from narration.errors import NarrationError
 
 
@@ -43,25 +51,6 @@ def cli(verbose: int) -> None:
     """
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
-
-
-SCRIPTS_OPTION = click.option(
-    "--scripts",
-    "scripts_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("scripts"),
-    show_default=True,
-    help="Folder of chapter scripts and book.toml.",
-)
-
-OUT_OPTION = click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=Path("output"),
-    show_default=True,
-    help="Output folder: audiobook, episodes, feed and page.",
-)
 
 
 # --- split -------------------------------------------------------------------------------------
@@ -114,33 +103,6 @@ def split(
 
 
 # --- synth / status / voices -------------------------------------------------------------------
-
-
-def _chapters_option(ctx: click.Context, param: click.Parameter, value: str | None) -> list[int] | None:
-    from narration.errors import ConfigError
-    from narration.synth.plan import parse_ranges
-
-    try:
-        return None if value is None else parse_ranges(value)
-    except ConfigError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
-ENGINE_OPTION = click.option(
-    "--engine", help="TTS engine: piper, gtts or espeak (default: book.toml [synth], else piper)."
-)
-VOICE_OPTION = click.option(
-    "--voice",
-    help="A Piper voice (.onnx path or name), an espeak-ng voice or a gTTS language; see 'narration voices'.",
-)
-CACHE_OPTION = click.option(
-    "--cache-dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Clip cache folder (default: book.toml [synth] cache_dir, else .narration/cache beside scripts/).",
-)
-CHAPTERS_OPTION = click.option(
-    "--chapters", callback=_chapters_option, help="Only these chapters (numbers and ranges), e.g. 1-3,5."
-)
 
 
 @cli.command()
@@ -308,6 +270,9 @@ def serve(out_dir: Path, host: str, port: int) -> None:
             click.echo("On another device, use this machine's network address instead of localhost.")
 
     run_server(out_dir, host, port, ready=ready)
+
+
+# Commands defined in narration.commands are registered here, one line each.
 
 
 def main() -> None:

@@ -1,0 +1,1 @@
+"""Click commands kept out of ``narration.cli`` (each registered there with ``cli.add_command``)."""
