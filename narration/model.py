@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -86,6 +87,16 @@ class Book:
     @property
     def word_count(self) -> int:
         return sum(c.word_count for c in self.chapters)
+
+    def select(self, numbers: Sequence[int] | None) -> tuple[Chapter, ...]:
+        """The chapters with these 1-based numbers, in order (all when None); :class:`InputError`
+        for a number the book does not have."""
+        if numbers is None:
+            return self.chapters
+        missing = [n for n in numbers if not 1 <= n <= len(self.chapters)]
+        if missing:
+            raise InputError(f"no chapter {missing[0]}: the book has {len(self.chapters)} chapters")
+        return tuple(self.chapters[n - 1] for n in sorted(set(numbers)))
 
 
 def slugify(text: str, max_len: int = 60) -> str:

@@ -1,0 +1,297 @@
+"""The audio stage: from a book's clips (the synth stage's :class:`SynthResult`) to its audiobook
+files and episodes.
+
+The driver (:mod:`narration.build`) calls it in three steps: :func:`plan_units` finds each chapter's
+units (one per clip, see :mod:`narration.audio.units`) in the build cache and lists the ones to
+make; :func:`make_units` masters and encodes those on the workers the driver started for
+:func:`unit_job`; :func:`write_outputs` writes the episodes whose audio or tags changed and
+re-assembles the M4B and MP3 audiobooks from the units' encodes when any chapter changed.
+Everything is keyed by digests of its inputs, so an unchanged book rebuilds nothing and an edited
+paragraph re-makes one unit and re-joins the files it is in. Units are made one at a time per
+worker: memory does not grow with the book.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from narration import fsutil
+from narration.audio import codec
+from narration.audio.cover import Cover, check_cover, find_cover, generate_cover, generated_key
+from narration.audio.layout import Pauses, chapter_layouts
+from narration.audio.levels import Levels, check, combine
+from narration.audio.package import book_chapters, write_book
+from narration.audio.profiles import Profile
+from narration.audio.state import OutputState
+from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
+from narration.audio.types import BuildResult, ChapterOutput, Cue
+from narration.audio.units import Unit, UnitCache, UnitSetup, UnitTask, render_task, unit_key
+from narration.config import AudioConfig
+from narration.errors import AudioError
+from narration.executors import Job, Workers
+from narration.model import Book, Chapter
+from narration.synth.types import SynthResult
+
+log = logging.getLogger(__name__)
+
+PACKAGE_VERSION = "3"  # bump when the book files are assembled differently: only they are made again
+BUILD_CACHE = ".narration/build"
+EPISODES = "episodes"
+DESCRIPTION_CHARS = 400
+
+
+@dataclass(frozen=True)
+class AudioWritten:
+    """What :func:`write_outputs` wrote."""
+
+    result: BuildResult
+    episodes_written: tuple[int, ...]
+    book_written: bool
+
+
+@dataclass(frozen=True)
+class ChapterAudio:
+    """A chapter's units in order, where they put its sentences, and its verified levels."""
+
+    key: str  # digest of its units' keys
+    units: tuple[Unit, ...]
+    timing: codec.Timing  # the units' MP3 and AAC frames
+    cues: tuple[Cue, ...]  # seconds from the start of the episode
+    levels: Levels
+
+
+@dataclass
+class UnitPlan:
+    """Every unit of the chosen chapters: found in the build cache, or still to make."""
+
+    profile: Profile
+    cache: UnitCache
+    chapters: tuple[Chapter, ...]
+    keys: list[list[str]]  # per chapter, its units' keys in order
+    found: dict[str, Unit | None]  # key -> cached unit (None: to make)
+    todo: dict[str, UnitTask]  # key -> what to make, longest first
+
+    def made_in(self) -> list[int]:
+        """Numbers of the chapters with a unit to make."""
+        return [c.number for c, ks in zip(self.chapters, self.keys, strict=True) if any(k in self.todo for k in ks)]
+
+
+def plan_units(
+    chapters: Sequence[Chapter], synth: SynthResult, profile: Profile, config: AudioConfig, cache: UnitCache
+) -> UnitPlan:
+    """Cut each chapter into units and look each up in ``cache``; nothing is written."""
+    pauses = Pauses.of(config, profile)
+    layouts = [chapter_layouts(chapter, synth, pauses) for chapter in chapters]
+    keys = [[unit_key(layout, profile) for layout in chapter] for chapter in layouts]
+    found: dict[str, Unit | None] = {key: cache.lookup(key) for chapter in keys for key in chapter}
+    todo: dict[str, UnitTask] = {}
+    for chapter, chapter_layout, chapter_keys in zip(chapters, layouts, keys, strict=True):
+        what = f"chapter {chapter.number} ({chapter.title!r})"
+        for layout, key in zip(chapter_layout, chapter_keys, strict=True):
+            if found[key] is None and key not in todo:
+                todo[key] = UnitTask(layout, key, profile, cache.root, what)
+    ordered = dict(sorted(todo.items(), key=lambda kv: -kv[1].layout.clip.duration))
+    return UnitPlan(profile, cache, tuple(chapters), keys, found, ordered)
+
+
+def unit_job() -> Job[UnitTask, Unit]:
+    return Job("mastering", UnitSetup(), render_task)
+
+
+def make_units(plan: UnitPlan, workers: Workers, progress: bool) -> None:
+    """Make the plan's missing units on ``workers`` (started for :func:`unit_job`)."""
+    plan.cache.prepare()
+    with _Progress(len(plan.todo), progress) as advance:
+        for unit in workers.map_unordered(unit_job(), list(plan.todo.values())):
+            plan.found[unit.key] = unit
+            advance()
+
+
+def chapters_audio(plan: UnitPlan) -> list[ChapterAudio]:
+    """Each chapter's units joined and checked; every unit must be made (:func:`make_units`)."""
+    audio = []
+    for chapter, keys in zip(plan.chapters, plan.keys, strict=True):
+        units = [plan.found[k] for k in keys]
+        if any(unit is None for unit in units):
+            raise AudioError(f"chapter {chapter.number}: its units were not all made")
+        audio.append(chapter_audio(chapter, [u for u in units if u is not None], plan.profile))
+    return audio
+
+
+def write_outputs(
+    book: Book,
+    out: Path,
+    audio: Sequence[ChapterAudio],
+    cover: Cover,
+    state: OutputState,
+    plan: UnitPlan,
+    whole_book: bool,
+) -> AudioWritten:
+    """Write the episodes and book files that are not current; after a whole-book build, drop the
+    cache entries and outputs the book no longer uses. The state is saved, then the manifest."""
+    from narration.audio.manifest import save_manifest
+
+    outputs = chapter_outputs(out, plan.chapters, audio)
+    written = write_episodes(book, outputs, audio, cover, state)
+    result = BuildResult(
+        title=book.title,
+        author=book.author,
+        language=book.language,
+        description=book.config.description,
+        out_dir=out,
+        m4b=out / f"{book.slug}.m4b",
+        mp3=out / f"{book.slug}.mp3",
+        cover=cover.path,
+        duration=sum(c.duration for c in outputs),
+        chapters=tuple(outputs),
+    )
+    book_written = write_book_files(result, audio, cover, state, plan)
+    if whole_book:
+        _tidy(plan.cache, audio, state)
+    state.forget_missing()
+    state.save()
+    save_manifest(result)
+    return AudioWritten(result, written, book_written)
+
+
+def prepare_out_dir(out: Path) -> Path:
+    """Create the output folder and check it can be written; :class:`AudioError` if not."""
+    try:
+        (out / EPISODES).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise AudioError(f"cannot write to the output folder {out}: {exc.strerror or exc}") from exc
+    return out
+
+
+def resolve_cover(book: Book, out: Path, state: OutputState) -> Cover:
+    """``scripts/cover.jpg|png`` (checked), else a generated ``out/cover.jpg`` (made when needed)."""
+    given = find_cover(book.scripts_dir) if book.scripts_dir is not None else None
+    if given is not None:
+        return check_cover(given)
+    target, key = out / "cover.jpg", generated_key(book.title, book.author)
+    if state.current(target, key):
+        state.keep(target)
+        return Cover(target, "image/jpeg", key)
+    cover = generate_cover(book.title, book.author, target)
+    state.record(target, key)
+    return cover
+
+
+def chapter_audio(chapter: Chapter, units: list[Unit], profile: Profile) -> ChapterAudio:
+    """Join a chapter's units: its timing and cues, and its levels checked against the profile."""
+    timing, cues = codec.Timing(units[0].timing.rate, 0, 0), []
+    for unit in units:
+        offset = timing.mp3_duration
+        cues += [Cue(round(c.start + offset, 6), round(c.end + offset, 6), c.text) for c in unit.cues]
+        timing += unit.timing
+    levels = combine([unit.levels for unit in units], timing.rate)
+    check(levels, profile, f"chapter {chapter.number} ({chapter.title!r})")
+    key = fsutil.digest("chapter", *(unit.key for unit in units))
+    return ChapterAudio(key, tuple(units), timing, tuple(cues), levels)
+
+
+class _Progress:
+    """A rich progress bar of units made (only when asked for)."""
+
+    def __init__(self, total: int, enabled: bool) -> None:
+        self.total, self.enabled, self.bar = total, enabled, None
+
+    def __enter__(self) -> Callable[[], None]:
+        if not self.enabled:
+            return lambda: None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.start()
+        task = self.bar.add_task("Mastering and encoding", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def opening(chapter: Chapter, limit: int = DESCRIPTION_CHARS) -> str:
+    """The chapter's first paragraph as plain text, cut at a word near ``limit`` characters."""
+    text = next((" ".join(s.text.split()) for s in chapter.sections if s.kind == "paragraph"), "")
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+
+
+def chapter_outputs(out: Path, chapters: Sequence[Chapter], audio: Sequence[ChapterAudio]) -> list[ChapterOutput]:
+    """Each chapter's episode, duration and start in the book (the sum of the episodes before it)."""
+    outputs, position = [], 0.0
+    for chapter, item in zip(chapters, audio, strict=True):
+        outputs.append(
+            ChapterOutput(
+                number=chapter.number,
+                title=chapter.title,
+                key=chapter.key,
+                slug=chapter.slug,
+                episode=out / EPISODES / f"{chapter.slug}.mp3",
+                duration=item.timing.mp3_duration,
+                start=position,
+                cues=item.cues,
+                description=opening(chapter),
+            )
+        )
+        position += item.timing.mp3_duration
+    return outputs
+
+
+def write_episodes(
+    book: Book, outputs: Sequence[ChapterOutput], audio: Sequence[ChapterAudio], cover: Cover, state: OutputState
+) -> tuple[int, ...]:
+    """Write each episode (tag + its units' MP3 frames) whose audio or tags changed."""
+    written = []
+    for output, item in zip(outputs, audio, strict=True):
+        track = f"{output.number}/{len(book.chapters)}"
+        tags = Tags(title=output.title, album=book.title, artist=book.author, track=track)
+        key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
+        if state.current(output.episode, key):
+            state.keep(output.episode)
+            continue
+        write_mp3(output.episode, render_id3(id3_tags(tags, cover)), [unit.mp3 for unit in item.units])
+        state.record(output.episode, key)
+        written.append(output.number)
+    return tuple(written)
+
+
+def write_book_files(
+    result: BuildResult, audio: Sequence[ChapterAudio], cover: Cover, state: OutputState, plan: UnitPlan
+) -> bool:
+    """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
+    chapters = book_chapters([c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio])
+    parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio, strict=True)])
+    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
+    if state.current(result.m4b, key) and state.current(result.mp3, key):
+        state.keep(result.m4b)
+        state.keep(result.mp3)
+        return False
+    log.info("assembling %s and %s", result.m4b.name, result.mp3.name)
+    silence = None
+    if any(c.aac_padding for c in chapters):
+        from narration.audio.units import silent_frame
+
+        silence = silent_frame(plan.cache, audio[0].timing.rate, plan.profile.aac_kbps)
+    write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence)
+    state.record(result.m4b, key)
+    state.record(result.mp3, key)
+    return True
+
+
+def _tidy(cache: UnitCache, audio: Sequence[ChapterAudio], state: OutputState) -> None:
+    """After a whole-book build: drop the cache entries and the outputs the book no longer uses."""
+    removed = cache.prune({unit.key for item in audio for unit in item.units})
+    stale = state.remove_untouched()
+    if removed or stale:
+        log.info("removed %d stale cache entries and these old outputs: %s", removed, ", ".join(stale) or "none")
