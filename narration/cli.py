@@ -30,7 +30,7 @@ from narration.errors import NarrationError
 class NarrationGroup(click.Group):
     """Turns domain errors into ClickException, so no traceback reaches the user."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except NarrationError as exc:
@@ -290,10 +290,12 @@ def serve(out_dir: Path, host: str, port: int) -> None:
       narration serve                               # http://127.0.0.1:8000/, this machine
       narration serve --host 0.0.0.0 --port 8080    # phones on the same network too
     """
+    from werkzeug.serving import BaseWSGIServer
+
     from narration.publish.serve import serve as run_server
     from narration.publish.serve import server_url
 
-    def ready(server) -> None:
+    def ready(server: BaseWSGIServer) -> None:
         url = server_url(server)
         click.echo(f"Serving {out_dir} at {url}")
         click.echo(f"Podcast feed: {url}feed.xml   (Ctrl-C to stop)")

@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narration import fsutil
 from narration.audio import codec
@@ -37,6 +38,9 @@ from narration.errors import AudioError
 from narration.executors import Job, Workers
 from narration.model import Book, Chapter
 from narration.synth.types import SynthResult
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -202,17 +206,18 @@ class _Progress:
     """A rich progress bar of units made (only when asked for)."""
 
     def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.bar = total, enabled, None
+        self.total, self.enabled = total, enabled
+        self.bar: Progress | None = None
 
     def __enter__(self) -> Callable[[], None]:
         if not self.enabled:
             return lambda: None
         from rich.progress import Progress
 
-        self.bar = Progress(transient=True)
-        self.bar.start()
-        task = self.bar.add_task("Mastering and encoding", total=self.total)
-        return lambda: self.bar.advance(task)
+        bar = self.bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("Mastering and encoding", total=self.total)
+        return lambda: bar.advance(task)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
