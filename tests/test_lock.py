@@ -17,6 +17,7 @@ from narration.cli import cli
 from narration.errors import LockError
 from narration.lock import LOCK_FILE, BookLock
 
+
 def narration(*args: str) -> list[str]:
     return [sys.executable, "-m", "narration.cli", *args]
 
@@ -102,7 +103,7 @@ def test_two_builds_started_together_both_finish_and_keep_every_clip(tmp_path: P
     command = narration("build", "--scripts", str(scripts), "--out", str(out), "--jobs", "1", "--no-progress")
     runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
     results = [run.communicate(timeout=600) for run in runs]
-    for run, (stdout, stderr) in zip(runs, results, strict=True):
+    for run, (_, stderr) in zip(runs, results, strict=True):
         assert run.returncode == 0, stderr
         assert "damaged" not in stderr and "removed" not in stderr, stderr
     waited = [stderr for _, stderr in results if "waiting for it to finish" in stderr]
