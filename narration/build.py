@@ -13,40 +13,42 @@ that holds the lock itself (the studio) all go through :func:`run`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from narration.audio.cover import Cover
 from narration.audio.profiles import Profile, get_profile, with_rate
 from narration.audio.stage import (
     BUILD_CACHE,
     EPISODES,
-    AudioWritten,
-    UnitPlan,
-    chapters_audio,
-    make_units,
+    ChapterAudio,
+    UnitProgress,
+    book_result,
     plan_units,
     prepare_out_dir,
     resolve_cover,
     unit_job,
-    write_outputs,
+    write_book,
+    write_episode,
 )
 from narration.audio.state import OutputState
-from narration.audio.types import BuildResult
+from narration.audio.types import BuildResult, ChapterOutput
 from narration.audio.units import UnitCache
-from narration.executors import Executor, LocalProcesses
+from narration.executors import Executor, LocalProcesses, Workers
 from narration.lock import BookLock
 from narration.model import Book, Chapter
+from narration.progressive import ChapterByChapter, Finished, Units, merged
 from narration.publish.api import publish_with
 from narration.publish.settings import PublishSettings, from_config
 from narration.synth import pipeline
+from narration.synth.cache import ClipMeta
 from narration.synth.pipeline import Pending, SynthOptions
 from narration.synth.types import SynthResult
+from narration.synth.workers import store
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +93,6 @@ class BuildReport:
     episodes_written: tuple[int, ...]
     book_written: bool
     elapsed: float
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 def resolve(
@@ -169,87 +170,109 @@ def build_book(book: Book, **options: Any) -> BuildResult:
 
 
 def run(options: BuildOptions, executors: Executors) -> BuildReport:
-    """Run the stages for ``options`` (the caller holds the book's lock)."""
+    """Run the stages for ``options`` (the caller holds the book's lock).
+
+    Chapters are made in reading order (:mod:`narration.progressive`): each chapter's episode is
+    written, and the feed so far published, while the next chapters are still being spoken; the
+    book files are assembled last, then everything is published once more, complete.
+    """
     started = time.monotonic()
-    stages: dict[str, float] = {}
     out = prepare_out_dir(options.out_dir)
     state = OutputState.load(out)
     cover = resolve_cover(options.book, out, state)
-    synth = _synthesise(pipeline.plan_synthesis(options.book, options.synth), executors.synth)
-    stages["synth"] = time.monotonic() - started
-    written, plan = _audio(options, synth, cover, state, executors.units)
-    stages["audio"] = time.monotonic() - started - stages["synth"]
+    pending = pipeline.plan_synthesis(options.book, options.synth)
+    written: list[int] = []
+
+    def ready(output: ChapterOutput, audio: ChapterAudio, so_far: list[ChapterOutput]) -> None:
+        if write_episode(options.book, output, audio, cover, state):
+            written.append(output.number)
+            if False and options.publish is not None and stream.clips_missing():  # TEMP
+                publish_with(book_result(options.book, out, cover, so_far, in_progress=True), options.publish)
+
+    stream = _Stream(options, pending, out, ready)
+    done = stream.run(executors)
+    plan = merged(done.plans, options.chapters)
+    result = book_result(options.book, out, cover, done.outputs, in_progress=False)
+    book_written = write_book(result, done.audio, cover, state, plan, options.whole_book)
     if options.publish is not None:
-        publish_with(written.result, options.publish)
-    stages["publish"] = time.monotonic() - started - stages["synth"] - stages["audio"]
-    encoded = tuple(plan.made_in())
+        publish_with(result, options.publish)
+    synth = _synth_result(done, pending, stream.synthesis_seconds)
+    encoded = tuple(sorted(set(plan.made_in())))
     reused = tuple(c.number for c in options.chapters if c.number not in encoded)
-    return BuildReport(
-        written.result,
-        synth,
-        encoded,
-        reused,
-        len(plan.todo),
-        written.episodes_written,
-        written.book_written,
-        time.monotonic() - started,
-        stages,
-    )
+    elapsed = time.monotonic() - started
+    return BuildReport(result, synth, encoded, reused, done.units_made, tuple(written), book_written, elapsed)
 
 
-def _synthesise(pending: Pending, executor: Executor) -> SynthResult:
-    """The synth stage; while its workers speak, the audio stage's codecs are imported (below)."""
-    if not pending.missing:
-        return pipeline.finish(pending, None)
-    with executor.start(pending.job.setup, pending.workers_wanted()) as workers:
-        warm_up = CodecWarmUp.begin()  # only now: no fork may see this thread
-        try:
-            return pipeline.finish(pending, workers)
-        finally:
-            warm_up.join()  # before any unit worker is forked
+class _Stream:
+    """The synth and audio stages of one run, overlapped chapter by chapter."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        pending: Pending,
+        out: Path,
+        ready: Callable[[ChapterOutput, ChapterAudio, list[ChapterOutput]], None],
+    ) -> None:
+        self.options, self.pending, self.out, self.ready = options, pending, out, ready
+        self.chapters: ChapterByChapter | None = None
+        self.synthesis_seconds = 0.0
+
+    def clips_missing(self) -> bool:
+        return self.chapters is not None and self.chapters.clips_missing()
+
+    def run(self, executors: Executors) -> Finished:
+        pending, options = self.pending, self.options
+        cache = UnitCache(options.unit_cache)
+        expected = len(pending.missing) + self._units_missing_now(cache)
+        with contextlib.ExitStack() as stack:
+            speakers = None
+            if pending.missing:  # every executor starts (forks) before any thread does
+                speakers = stack.enter_context(executors.synth.start(pending.job.setup, pending.workers_wanted()))
+            masters = stack.enter_context(executors.units.start(unit_job().setup, max(1, expected)))
+            for workers in (speakers, masters):
+                if workers is not None:
+                    workers.warm_up()
+            tracker = stack.enter_context(pending.tracker())
+            clips = self._clips(speakers, tracker.done) if speakers is not None else ()
+            bar = UnitProgress(expected, options.progress and speakers is None and expected > 1)
+            advance = stack.enter_context(bar)  # synthesis has its own bar; units follow it closely
+            units = Units(masters, cache, options.profile, options.book.config.audio, advance)
+            self.chapters = ChapterByChapter(pending, options.chapters, units, self.out, self.ready)
+            return self.chapters.run(clips)
+
+    def _clips(self, workers: Workers, stored: Callable[[ClipMeta], None]) -> Iterator[ClipMeta]:
+        started = time.monotonic()
+        job, cache = self.pending.job, self.pending.cache
+        for audio in workers.map_unordered(job, self.pending.tasks()):
+            meta = store(cache, audio)
+            stored(meta)
+            yield meta
+        self.synthesis_seconds = time.monotonic() - started
+
+    def _units_missing_now(self, cache: UnitCache) -> int:
+        """Units to make in the chapters whose clips are all there (a cheap count: no audio read)."""
+        missing = set(self.pending.missing)
+        complete = [c for c in self.options.chapters if not _chapter_keys(self.pending, c.number) & missing]
+        if not complete:
+            return 0
+        synth = SynthResult()
+        for chapter in complete:
+            pipeline.assemble(self.pending.plan, self.pending.cache, self.pending.found, chapter.number, synth)
+        plan = plan_units(complete, synth, self.options.profile, self.options.book.config.audio, cache)
+        return len(plan.todo)
 
 
-def _audio(
-    options: BuildOptions, synth: SynthResult, cover: Cover, state: OutputState, executor: Executor
-) -> tuple[AudioWritten, UnitPlan]:
-    from narration.audio.units import load_codecs
-
-    config = options.book.config.audio
-    plan = plan_units(options.chapters, synth, options.profile, config, UnitCache(options.unit_cache))
-    if plan.todo:
-        load_codecs()  # in this process before the workers fork, so they inherit the imports
-        with executor.start(unit_job().setup, len(plan.todo)) as workers:
-            make_units(plan, workers, options.progress)
-    audio = chapters_audio(plan)
-    written = write_outputs(options.book, options.out_dir, audio, cover, state, plan, options.whole_book)
-    return written, plan
+def _chapter_keys(pending: Pending, number: int) -> set[str]:
+    return {piece.key for item in pending.plan.items if item.chapter == number for piece in item.pieces}
 
 
-class CodecWarmUp:
-    """Imports the mastering and codec modules (scipy's alone take a second) in a thread while
-    clips are made: units are made next. Begun only once the synth workers exist and joined before
-    the unit workers are forked (a fork must not catch a thread importing)."""
-
-    def __init__(self, thread: threading.Thread) -> None:
-        self.thread = thread
-
-    @classmethod
-    def begin(cls) -> CodecWarmUp:
-        thread = threading.Thread(target=cls._load, name="codec-warm-up", daemon=True)
-        thread.start()
-        return cls(thread)
-
-    @staticmethod
-    def _load() -> None:
-        from narration.audio.units import load_codecs
-
-        try:
-            load_codecs()
-        except Exception:  # made again where it counts, and reported there as a clean error
-            log.debug("warming up the codec imports failed", exc_info=True)
-
-    def join(self) -> None:
-        self.thread.join()
+def _synth_result(done: Finished, pending: Pending, seconds: float) -> SynthResult:
+    synth = done.synth
+    synth.made = len(pending.missing)
+    synth.reused = len(pending.found)
+    synth.audio_seconds_made = done.seconds_made
+    synth.elapsed = seconds
+    return synth
 
 
 def summary(report: BuildReport) -> str:

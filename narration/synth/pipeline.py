@@ -126,9 +126,18 @@ class Pending:
         return clip_job(self.options.spec)
 
     def tasks(self) -> list[ClipTask]:
-        """The clips to make, longest first (so the last ones to finish are short)."""
-        ordered = sorted(self.missing.items(), key=lambda kv: -kv[1].chars)
+        """The clips to make in reading order, chapter by chapter (so chapters finish one after
+        another), longest first within a chapter (so a chapter's last clips to finish are short)."""
+        first_chapter: dict[str, int] = {}
+        for item in self.plan.items:
+            for piece in item.pieces:
+                first_chapter.setdefault(piece.key, item.chapter)
+        ordered = sorted(self.missing.items(), key=lambda kv: (first_chapter[kv[0]], -kv[1].chars))
         return [ClipTask(key, piece.spoken) for key, piece in ordered]
+
+    def tracker(self, on_clip: Callable[[ClipMeta], None] | None = None) -> Tracker:
+        """Counts (and shows, when asked) the clips made as they are stored."""
+        return Tracker(self.plan, self.missing, self.options.progress, on_clip)
 
     def workers_wanted(self) -> int:
         """Never more workers than clips, nor than the engine allows (gTTS: requests in flight)."""
@@ -190,7 +199,7 @@ def plan_synthesis(book: Book, options: SynthOptions) -> Pending:
 def finish(pending: Pending, workers: Workers | None, on_clip: Callable[[ClipMeta], None] | None = None) -> SynthResult:
     """Make the pending clips on ``workers`` (started for ``pending.job``; None when none are
     missing), storing each as it comes back, and return all the book's clips."""
-    tracker = Tracker(pending.plan, pending.missing, pending.options.progress, on_clip)
+    tracker = pending.tracker(on_clip)
     if pending.missing:
         if workers is None:
             raise ValueError("clips are missing but no workers were started")
@@ -217,9 +226,18 @@ def make_clip(cache: ClipCache, piece: Piece, meta: ClipMeta) -> Clip:
     )
 
 
-def assemble(plan: Plan, cache: ClipCache, metas: dict[str, ClipMeta]) -> SynthResult:
-    result = SynthResult()
+def assemble(
+    plan: Plan,
+    cache: ClipCache,
+    metas: dict[str, ClipMeta],
+    chapter: int | None = None,
+    into: SynthResult | None = None,
+) -> SynthResult:
+    """The clips of every item of the plan (or of one ``chapter``), added to ``into`` if given."""
+    result = into if into is not None else SynthResult()
     for item in plan.items:
+        if chapter is not None and item.chapter != chapter:
+            continue
         clips = tuple(make_clip(cache, piece, metas[piece.key]) for piece in item.pieces)
         target = result.titles if item.kind == "title" else result.sections
         target[item.id] = clips
