@@ -219,7 +219,23 @@ def start_worker() -> None:
     load_codecs()
 
 
-def render_task(task: tuple[UnitLayout, str, Profile, Path, str]) -> Unit:
-    """:func:`render_unit` of ``(layout, key, profile, cache root, what)``, for a process pool."""
-    layout, key, profile, root, what = task
-    return render_unit(layout, key, profile, UnitCache(root), what)
+@dataclass(frozen=True)
+class UnitTask:
+    """One unit to make, as a process pool's worker receives it (pickled)."""
+
+    layout: UnitLayout
+    key: str  # :func:`unit_key` of the layout and profile
+    profile: Profile
+    cache_root: Path  # the :class:`UnitCache`'s folder
+    what: str  # what the unit is part of, for messages: "chapter 3 ('Title')"
+
+
+def render_task(task: UnitTask | tuple[UnitLayout, str, Profile, Path, str]) -> Unit:
+    """:func:`render_unit` of a :class:`UnitTask`, for a process pool.
+
+    A tuple ``(layout, key, profile, cache root, what)`` is still taken until the build driver hands
+    over :class:`UnitTask` (then the tuple goes from this signature).
+    """
+    if isinstance(task, tuple):
+        task = UnitTask(*task)
+    return render_unit(task.layout, task.key, task.profile, UnitCache(task.cache_root), task.what)
