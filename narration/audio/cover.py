@@ -1,7 +1,9 @@
 """The cover: ``scripts/cover.jpg`` (or ``.png``) when there is one, else a generated one.
 
 A given cover must be what podcast directories and audiobook stores accept: a square JPEG or PNG of
-1400-3000 px in RGB. A generated cover is a 1400 px square JPEG with the title and the author.
+1400-3000 px in RGB. This is the one check of the cover, made when the build picks it up, and a cover
+that breaks it is an error (:class:`CoverError`): the book files embed it and the feed points at it.
+A generated cover is a 1400 px square JPEG with the title and the author.
 """
 
 from __future__ import annotations
