@@ -13,7 +13,8 @@ from pathlib import Path
 from narration import fsutil
 from narration.audio.types import BuildResult
 from narration.config import PublishConfig
-from narration.errors import PublishError
+from narration.coverart import check_image
+from narration.errors import CoverError, PublishError
 from narration.publish import layout
 from narration.publish.feed import render_feed
 from narration.publish.rules import FEED_FILE, PAGE_FILE
@@ -48,14 +49,18 @@ def publish_with(result: BuildResult, settings: PublishSettings) -> None:
 
 
 def _check_files(result: BuildResult) -> None:
-    """Every file the feed and page name is there. The cover is not checked again: the audio stage
-    checked it when it picked it up (:func:`narration.audio.cover.check_cover`), or made it."""
+    """Every file the feed and the page name is there, and the cover is one podcast apps take (the
+    rule the audio stage checked it by, its header only)."""
     paths = [result.mp3, result.m4b, result.cover, *(c.episode for c in result.chapters)]
     missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
         raise PublishError("cannot publish, these files are missing: " + ", ".join(missing))
     if not result.chapters:
         raise PublishError("cannot publish a book with no chapters")
+    try:
+        check_image(Path(result.cover), decode=False)
+    except CoverError as exc:
+        raise PublishError(str(exc)) from exc
 
 
 def _stage_cover(result: BuildResult) -> BuildResult:
