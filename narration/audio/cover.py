@@ -71,12 +71,20 @@ def _fit(
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font (``largest`` px down) at which ``text`` wraps into the box."""
     for size in range(largest, 30, -4):
-        font = ImageFont.load_default(size=size)
+        font = _font(size)
         lines = _wrap(draw, text, font, width)
         if all(draw.textlength(line, font=font) <= width for line in lines) and len(lines) * size * 1.25 <= height:
             return font, lines
-    font = ImageFont.load_default(size=30)
+    font = _font(30)
     return font, _wrap(draw, text, font, width)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """Pillow's own scalable font at ``size`` px (a Pillow built without FreeType has only a bitmap font)."""
+    font = ImageFont.load_default(size=size)
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        raise CoverError("cannot draw a cover: this Pillow has no FreeType; add scripts/cover.jpg")
+    return font
 
 
 def render_cover(title: str, author: str, size: int = GENERATED_PX) -> bytes:

@@ -132,8 +132,10 @@ def normalise(samples: np.ndarray, rate: int, profile: Profile, ceiling: float) 
         weighting = bs1770.k_weighted(samples, rate)
         measured = bs1770.sub_block_loudness(bs1770.sub_blocks(weighting, rate), rate)
         target = profile.loudness_target
-    else:
+    elif profile.rms_target is not None:
         weighting, measured, target = None, loudness.rms_db(samples), float(profile.rms_target)
+    else:
+        raise AudioError(f"the {profile.name} profile sets neither a loudness nor an RMS target")
     if not math.isfinite(measured):
         raise AudioError("a clip is silent: nothing to master")
     result, gain = loudness.level_to(samples, rate, measured, target, ceiling, weighting=weighting)
