@@ -25,6 +25,7 @@ from narration.config import TextConfig
 from narration.text.epub import rules as R
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
 SSML_NS = "http://www.w3.org/2001/10/synthesis"
 NOTE_MARK = "data-narration-note"  # set on elements that are note bodies (targets of note references)
 
@@ -101,7 +102,8 @@ HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 NOTE_BLOCK_TAGS = frozenset(["p", "li", "div", "aside", "dd", "dt", "blockquote", "tr", "td", "section"])
 _SHORT_REF = re.compile(r"^[\[(]?[*†‡§¶#]?[0-9]{1,4}[a-z]?[\])]?$|^[\[(]?[*†‡§¶a-zA-Z][\])]?$|^[*†‡§¶]{1,3}$")
 _BRACKETED = re.compile(r"^[\[(].{1,5}[\])]$")
-_SEPARATOR = "\x00"
+_SEPARATOR = "\x00"  # between the parts of a heading
+_BREAK = "\x01"  # a <br/> (source newlines are only spaces)
 
 BlockKind = Literal["paragraph", "heading"]
 
@@ -212,7 +214,8 @@ def drop_reason(el: etree._Element, tag: str, config: TextConfig) -> tuple[str, 
 
 
 def _tidy(text: str) -> str:
-    lines = (" ".join(line.split()) for line in text.split("\n"))
+    """Whitespace collapsed (source newlines included); ``<br/>`` breaks kept as line breaks."""
+    lines = (" ".join(line.split()) for line in text.split(_BREAK))
     return "\n".join(line for line in lines if line)
 
 
@@ -245,7 +248,7 @@ class _Walker:
 
     def text(self, text: str | None) -> None:
         if text:
-            self.buf.append(text if self.pre else re.sub(r"\s+", " ", text))
+            self.buf.append(text.replace("\n", _BREAK) if self.pre else text)
 
     def drop(self, el: etree._Element, key: str, report: str) -> None:
         self.doc.counts[key] += 1
@@ -276,7 +279,7 @@ class _Walker:
             self.image(el)
             return
         if tag == "br":
-            self.buf.append(" " if self.heading else "\n")
+            self.buf.append(" " if self.heading else _BREAK)
             return
         block = tag in BLOCK_TAGS or tag in HEADING_TAGS
         if block:
@@ -365,16 +368,15 @@ def mark_note_targets(
     :func:`drop_reason` drops them; return how many were marked."""
     targets: dict[str, set[str]] = {}
     for path, root in roots.items():
-        for el in root.iter():
-            tag = local(el.tag)
-            if tag == "a" and el.get("href") and is_noteref(el, tag):
+        for el in root.iter(f"{{{XHTML_NS}}}a", "a"):
+            if el.get("href") and is_noteref(el, "a"):
                 target, frag = resolve(path, el.get("href", ""))
                 if target in roots and frag:
                     targets.setdefault(target, set()).add(frag)
     marked = 0
     for path, ids in targets.items():
-        for el in roots[path].iter():
-            if isinstance(el.tag, str) and el.get("id") in ids:
+        for el in roots[path].xpath("//*[@id]"):
+            if el.get("id") in ids:
                 marked += _mark_note(el)
     return marked
 
