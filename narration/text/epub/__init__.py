@@ -102,6 +102,10 @@ def _chapters(
             f"{c.title!r}: {R.title_rule(c.title)} (by its title)" for c in planner.cuts if c.kind == "skip"
         ]
     drafts, empty = drafts_from_cuts(stream, planner.cuts, config)
+    reported = planner.skipped_paths | {line.partition(":")[0] for line in planner.skipped}
+    planner.skipped += [
+        s for d in stream.docs.values() for s in d.skipped if s.partition("#")[0].partition(":")[0] not in reported
+    ]
     sources = [source] * len(drafts)
     opening = opening_draft(stream, planner.cuts, config)
     if opening is not None:
@@ -160,8 +164,6 @@ def split_epub(path: Path | str, config: TextConfig | None = None, *, engine: st
             raise InputError(f"{path}: this EPUB has no text to narrate (only images, or only front and back matter)")
         files, cover_note = _cover(archive, package)
         lexicon, lexicon_notes = _pronunciations(archive, package, docs, engine)
-    reported = {line.partition(":")[0] for line in skipped}
-    element_skips = [s for d in docs.values() for s in d.skipped if s.partition(":")[0] not in reported]
     meta = package.metadata
     book = BookConfig(
         title=meta.title or path.stem,
@@ -182,6 +184,6 @@ def split_epub(path: Path | str, config: TextConfig | None = None, *, engine: st
         rules={},
         warnings=tuple(list(package.warnings) + warnings),
         sources=tuple(sources),
-        skipped=(toc_note, cover_note, *skipped, *skipped_entries, *element_skips, *_counts(docs), *lexicon_notes),
+        skipped=(toc_note, cover_note, *skipped, *skipped_entries, *_counts(docs), *lexicon_notes),
     )
     return SplitResult(config=book, chapters=make_chapters(drafts), report=report, files=tuple(files + lexicon))

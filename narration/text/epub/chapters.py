@@ -62,7 +62,7 @@ class Stream:
         if frag and frag in doc.dropped:
             return None, doc.dropped[frag]
         if not doc.blocks:
-            return None, doc.skipped[0].partition(": ")[2] if doc.skipped else "no text"
+            return None, doc.first_drop or "no text"
         return self.starts[path], ""
 
 
@@ -73,6 +73,7 @@ class Planner:
     marks: dict[Target, str]  # landmarks and guide: target -> what it is
     cuts: list[Cut] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    skipped_paths: set[str] = field(default_factory=set)  # documents whose skipping is already reported
     warnings: list[str] = field(default_factory=list)
 
     def entry_reason(self, entry: TocEntry) -> str | None:
@@ -117,8 +118,10 @@ class Planner:
 
     def plan(self, entries: tuple[TocEntry, ...]) -> None:
         for entry in entries:
-            reason = self.entry_reason(entry)
             pos, why = self.stream.position(entry.target) if entry.target else (None, "no link")
+            reason = why if pos is None and entry.target and not entry.children else self.entry_reason(entry)
+            if reason and entry.path:
+                self.skipped_paths.add(entry.path)
             if entry.children and (reason or self.is_container(pos, entry)):
                 if pos is not None:
                     self.cuts.append(Cut(pos, "container", entry.title))
@@ -144,6 +147,7 @@ class Planner:
             if name and name != R.NOTES_NAME:
                 self.cuts.append(Cut(start, "skip", doc.title))
                 self.skipped.append(f"{path}: {name} (by its title)")
+                self.skipped_paths.add(path)
 
 
 def _words(text: str) -> set[str]:

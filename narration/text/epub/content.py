@@ -134,6 +134,7 @@ class DocText:
     counts: Counter[str] = field(default_factory=Counter)
     hints: list[PronunciationHint] = field(default_factory=list)
     title: str = ""
+    first_drop: str = ""  # what the first dropped element was (why a document may have no text)
 
     @property
     def has_text(self) -> bool:
@@ -252,6 +253,7 @@ class _Walker:
 
     def drop(self, el: etree._Element, key: str, report: str) -> None:
         self.doc.counts[key] += 1
+        self.doc.first_drop = self.doc.first_drop or report or key
         where = el.get("id")
         if report:
             self.doc.skipped.append(f"{self.doc.path}{'#' + where if where else ''}: {report}")
