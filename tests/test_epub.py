@@ -305,3 +305,30 @@ def test_leaves_of_grass(leaves) -> None:
     assert poem == "One’s-self I sing, a simple separate person,\nYet utter the word Democratic, the word En-Masse."
     assert leaves.config.author == "Walt Whitman" and leaves.files == ()  # an SVG cover: generated instead
     assert "Navesink" not in " ".join(c.text for c in leaves.chapters)  # an endnote
+
+
+def test_gutenberg_style_epub2(tmp_path: Path) -> None:
+    """One big file, NCX entries at anchors, <sup> note links, notes as paragraphs, the PG header."""
+    body = (
+        '<div id="pg-header"><p>The Project Gutenberg eBook of The Lantern Keeper. This eBook is for the use of anyone.</p></div>'
+        '<h2><a id="link2HCH0001"></a>CHAPTER I.</h2>'
+        f'<p>{PROSE} The keeper<a href="#linknote-1" id="linknoteref-1"><sup>1</sup></a> slept.</p>'
+        '<h2><a id="link2HCH0002"></a>CHAPTER II.</h2><p>The second chapter is short.</p>'
+        '<h2><a id="notes"></a>FOOTNOTES</h2>'
+        '<p><a id="linknote-1"></a> <a href="#linknoteref-1">(1)</a> A keeper is a guardian.</p>'
+        '<div id="pg-footer"><p>End of the Project Gutenberg eBook. Full license text follows.</p></div>'
+    )
+    epub = Epub(docs={"book.xhtml": xhtml(body)}, version="2.0")
+    epub.ncx = ncx(
+        point("book.xhtml#link2HCH0001", "CHAPTER I.")
+        + point("book.xhtml#link2HCH0002", "CHAPTER II.")
+        + point("book.xhtml#missing", "Lost")
+        + point("book.xhtml#notes", "FOOTNOTES")
+    )
+    result = split(tmp_path, epub)
+    assert titles(result) == ["CHAPTER I.", "CHAPTER II."]
+    assert result.chapters[0].sections[0].text == f"{PROSE} The keeper slept."
+    assert [s.text for s in result.chapters[1].sections] == ["The second chapter is short."]
+    text = " ".join(c.text for c in result.chapters)
+    assert "Gutenberg" not in text and "guardian" not in text
+    assert any("#missing is not in" in s for s in result.report.skipped)

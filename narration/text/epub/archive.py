@@ -15,6 +15,7 @@ Nothing in an EPUB is trusted:
 from __future__ import annotations
 
 import html.entities
+import logging
 import posixpath
 import re
 import zipfile
@@ -25,6 +26,8 @@ from urllib.parse import unquote
 from lxml import etree
 
 from narration.errors import InputError
+
+log = logging.getLogger(__name__)
 
 MAX_ENTRIES = 20_000
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # uncompressed, one entry (a long book's text file is a few MB)
@@ -165,6 +168,9 @@ def parse_document(data: bytes, where: str) -> etree._Element:
     except InputError as exc:
         if "declares XML entities" in str(exc):
             raise
+        if "depth" in str(exc).lower():
+            raise InputError(f"{where} nests its markup too deeply (over 256 levels): refused") from exc
+        log.warning("%s is not well-formed XHTML: read as HTML (%s)", where, exc.__cause__ or exc)
     root = etree.fromstring(data, _HTML_PARSER) if data.strip() else None
     if root is None:
         raise InputError(f"{where} is neither XHTML nor HTML")

@@ -61,6 +61,8 @@ class Stream:
             return self.starts[path] + doc.anchors[frag], ""
         if frag and frag in doc.dropped:
             return None, doc.dropped[frag]
+        if frag:
+            return None, f"its target #{frag} is not in {path} (a broken link: not a chapter)"
         if not doc.blocks:
             return None, doc.first_drop or "no text"
         return self.starts[path], ""
