@@ -310,7 +310,8 @@ def test_leaves_of_grass(leaves) -> None:
 def test_gutenberg_style_epub2(tmp_path: Path) -> None:
     """One big file, NCX entries at anchors, <sup> note links, notes as paragraphs, the PG header."""
     body = (
-        '<div id="pg-header"><p>The Project Gutenberg eBook of The Lantern Keeper. This eBook is for the use of anyone.</p></div>'
+        '<div id="pg-header"><p>The Project Gutenberg eBook of The Lantern Keeper.'
+        " This eBook is for the use of anyone.</p></div>"
         '<h2><a id="link2HCH0001"></a>CHAPTER I.</h2>'
         f'<p>{PROSE} The keeper<a href="#linknote-1" id="linknoteref-1"><sup>1</sup></a> slept.</p>'
         '<h2><a id="link2HCH0002"></a>CHAPTER II.</h2><p>The second chapter is short.</p>'
