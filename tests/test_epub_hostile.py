@@ -250,3 +250,31 @@ def test_round_trip_split_then_build(tmp_path: Path) -> None:
     )
     assert build.exit_code == 0, build.output
     assert list((out / "episodes").glob("01-the-lamp.mp3"))
+
+
+def test_xhtml_outside_an_epub_is_a_web_page(tmp_path: Path) -> None:
+    from narration.text.split import split_file
+
+    page = tmp_path / "article.xhtml"
+    page.write_bytes((FIXTURES / "article.html").read_bytes())
+    result = split_file(page, tmp_path / "scripts")
+    assert result.chapters[0].title == "The Kronstadt Uprising" and result.config.author == "Jane Doe"
+
+
+def test_an_existing_lexicon_is_kept_unless_force(tmp_path: Path) -> None:
+    from narration.text.split import split_file, write_scripts
+
+    epub = simple_book(1)
+    epub.extra_items = '<item id="pls" href="lex.pls" media-type="application/pls+xml"/>'
+    epub.files["OEBPS/lex.pls"] = (
+        '<lexicon xmlns="http://www.w3.org/2005/01/pronunciation-lexicon" version="1.0">'
+        "<lexeme><grapheme>keeper</grapheme><alias>keep er</alias></lexeme></lexicon>"
+    )
+    source = epub.write(tmp_path / "book.epub")
+    scripts = tmp_path / "scripts"
+    scripts.mkdir()
+    (scripts / "lexicon.toml").write_text('[words]\nmine = "my own"\n')
+    write_scripts(split_file(source, scripts), scripts)
+    assert "my own" in (scripts / "lexicon.toml").read_text()
+    write_scripts(split_file(source, scripts), scripts, force=True)
+    assert 'keeper = "keep er"' in (scripts / "lexicon.toml").read_text()
