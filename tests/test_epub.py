@@ -64,11 +64,12 @@ def test_nested_parts_are_containers_and_deeper_entries_subheadings(tmp_path: Pa
         + li("c2.xhtml", "II", li("c2.xhtml#s1", "The Reply") + li("c2.xhtml#s2", "Afterwards")),
     ) + li("part2.xhtml", "Part Two", li("c3.xhtml", "III"))
     result = split(tmp_path, Epub(docs=docs, nav=nav(toc)))
-    # Part One has no text of its own: its children are chapters; Part Two has text: a chapter
-    assert titles(result) == ["I: A Letter", "II", "Part Two"]
+    # Part One has no text of its own: its children are chapters; Part Two has some: a chapter, and so is its child
+    assert titles(result) == ["I: A Letter", "II", "Part Two", "III"]
     second = script(result.chapters[1])
     assert "## The Reply\n\nShe wrote back.\n\n## Afterwards\n\nLater on." in second
-    assert "## III\n\nThe third." in script(result.chapters[2])
+    assert script(result.chapters[2]) == f"# Part Two\n\n{PROSE}\n"
+    assert script(result.chapters[3]) == "# III\n\nThe third.\n"
 
 
 def test_fragments_of_one_file_make_several_chapters(tmp_path: Path) -> None:

@@ -4,9 +4,11 @@ All spine documents (``linear="no"`` ones left out) are one stream of blocks; ea
 points at a position in it (a whole document, or a fragment). A chapter runs from its entry's
 position to the next entry's position in reading order, so one file can hold many chapters and one
 chapter can span several files. A top-level entry whose own span holds no paragraph (a part, a
-half-title page) is a container: its children are the chapters. Entries below a chapter become
-spoken subheadings. Entries for front and back matter (by landmarks, by the guide, by title, or
-because their target was dropped for its ``epub:type``) are cuts that are not narrated.
+half-title page) is a container: its children are the chapters; so are children in other
+documents than their parent's (the parent's own text, a part's epigraph, is then a chapter of its
+own). Entries below a chapter in its own document become spoken subheadings. Entries for front
+and back matter (by landmarks, by the guide, by title, or because their target was dropped for
+its ``epub:type``) are cuts that are not narrated; so is an entry whose fragment is not found.
 
 Without a usable table of contents, chapters come from the headings of the documents.
 """
@@ -100,14 +102,21 @@ class Planner:
         return None
 
     def is_container(self, pos: int | None, entry: TocEntry) -> bool:
-        """No text of its own before its first child (a part, a half-title page); a poem or a
-        chapter whose children are only numbered sections ("1", "2", "IV") is not a container."""
+        """No text of its own before its first child (a part, a half-title page), or children in
+        other documents (a part with an epigraph: its chapters are chapters too). A poem whose
+        children are only numbered sections of its own document ("1", "2", "IV") is one chapter."""
         child = self.first_position(entry.children)
-        if child is None or all(_NUMBERED.match(c.title) for c in entry.children):
+        if child is None:
             return False
-        if pos is None:
-            return True
-        return not any(b.kind == "paragraph" for b in self.stream.blocks[pos:child])
+        elsewhere = any(c.path != entry.path for c in entry.children)
+        if not elsewhere and all(_NUMBERED.match(c.title) for c in entry.children):
+            return False
+        return pos is None or elsewhere or not self.has_own_text(pos, entry)
+
+    def has_own_text(self, pos: int | None, entry: TocEntry) -> bool:
+        child = self.first_position(entry.children)
+        end = child if child is not None else pos
+        return pos is not None and any(b.kind == "paragraph" for b in self.stream.blocks[pos:end])
 
     def subheads(self, entries: tuple[TocEntry, ...]) -> list[tuple[int, str]]:
         out = []
@@ -125,8 +134,9 @@ class Planner:
             if reason and entry.path:
                 self.skipped_paths.add(entry.path)
             if entry.children and (reason or self.is_container(pos, entry)):
-                if pos is not None:
-                    self.cuts.append(Cut(pos, "container", entry.title))
+                if pos is not None:  # its own text, if any, is a chapter of its own (a part's epigraph)
+                    own = not reason and self.has_own_text(pos, entry)
+                    self.cuts.append(Cut(pos, "chapter" if own else "container", entry.title))
                 if reason:
                     self.skipped.append(f"{entry.title!r}: {reason}")
                 self.plan(entry.children)

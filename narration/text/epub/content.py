@@ -200,6 +200,8 @@ def drop_reason(el: etree._Element, tag: str, config: TextConfig) -> tuple[str, 
     key: str | None = None
     if tag in DROP_TAGS:
         key = "scripts, styles, SVG and MathML"
+    elif not len(el.attrib):  # most elements: only the tag can tell (a fast path)
+        return ("captions", "") if config.captions and tag == "figcaption" else None
     elif config.footnotes:
         key = _note_reason(el, tag)
     if key:
