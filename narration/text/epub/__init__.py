@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -59,19 +60,33 @@ def _documents(
     return {path: read_document(root, path, config) for path, root in roots.items()}, nonlinear, skipped
 
 
-def _toc(archive: Archive, package: Package) -> tuple[tuple[TocEntry, ...], str, dict[Target, set[str]]]:
-    entries: tuple[TocEntry, ...] = ()
+@dataclass(frozen=True)
+class Contents:
+    entries: tuple[TocEntry, ...]
+    source: str  # nav, NCX or headings
+    landmarks: dict[Target, set[str]]
+
+
+@dataclass(frozen=True)
+class ChapterPlan:
+    drafts: list[ChapterDraft]
+    sources: list[str]  # per draft
+    skipped: list[str]
+    warnings: list[str]
+
+
+def _toc(archive: Archive, package: Package) -> Contents:
     landmarks: dict[Target, set[str]] = {}
     if package.nav is not None and package.nav.path:
         root = parse_document(archive.read(package.nav.path), f"{archive.name}: {package.nav.path}")
         entries, landmarks = nav_toc(root, package.nav.path), nav_landmarks(root, package.nav.path)
         if entries:
-            return entries, "nav", landmarks
+            return Contents(entries, "nav", landmarks)
     if package.ncx is not None and package.ncx.path:
         entries = ncx_toc(archive.xml(package.ncx.path), package.ncx.path)
         if entries:
-            return entries, "NCX", landmarks
-    return (), "headings", landmarks
+            return Contents(entries, "NCX", landmarks)
+    return Contents((), "headings", landmarks)
 
 
 def _marks(landmarks: dict[Target, set[str]], guide: dict[Target, str]) -> dict[Target, str]:
@@ -86,10 +101,8 @@ def _marks(landmarks: dict[Target, set[str]], guide: dict[Target, str]) -> dict[
     return marks
 
 
-def _chapters(
-    stream: Stream, entries: tuple[TocEntry, ...], source: str, marks: dict[Target, str], config: TextConfig
-) -> tuple[list[ChapterDraft], list[str], list[str], list[str]]:
-    """Drafts, their sources, what was skipped, warnings."""
+def _chapters(stream: Stream, contents: Contents, marks: dict[Target, str], config: TextConfig) -> ChapterPlan:
+    entries, source = contents.entries, contents.source
     planner = Planner(stream, config, marks)
     planner.plan(entries)
     planner.unlisted_matter()
@@ -112,7 +125,7 @@ def _chapters(
         drafts.insert(0, opening)
         sources.insert(0, "headings")
         warnings.append(f"text before the first contents entry became a chapter: {opening.title!r}")
-    return drafts, sources, planner.skipped, warnings + empty
+    return ChapterPlan(drafts, sources, planner.skipped, warnings + empty)
 
 
 def _cover(archive: Archive, package: Package) -> tuple[list[ExtraFile], str]:
@@ -155,12 +168,10 @@ def split_epub(path: Path | str, config: TextConfig | None = None, *, engine: st
     with archive.zip:
         package = open_package(archive)
         docs, nonlinear, skipped = _documents(archive, package, config)
-        entries, source, landmarks = _toc(archive, package)
+        contents = _toc(archive, package)
         stream = Stream(docs, nonlinear)
-        drafts, sources, skipped_entries, warnings = _chapters(
-            stream, entries, source, _marks(landmarks, package.guide), config
-        )
-        if not drafts:
+        plan = _chapters(stream, contents, _marks(contents.landmarks, package.guide), config)
+        if not plan.drafts:
             raise InputError(f"{path}: this EPUB has no text to narrate (only images, or only front and back matter)")
         files, cover_note = _cover(archive, package)
         lexicon, lexicon_notes = _pronunciations(archive, package, docs, engine)
@@ -175,15 +186,12 @@ def split_epub(path: Path | str, config: TextConfig | None = None, *, engine: st
         identifier=meta.identifier,
         text=config,
     )
-    toc_note = (
-        f"contents: {source} ({count_entries(entries)} entries)"
-        if entries
-        else "contents: none, chapters from headings"
-    )
+    entries = contents.entries
+    toc_note = f"contents: {contents.source} ({count_entries(entries)} entries)" if entries else "contents: none"
     report = SplitReport(
         rules={},
-        warnings=tuple(list(package.warnings) + warnings),
-        sources=tuple(sources),
-        skipped=(toc_note, cover_note, *skipped, *skipped_entries, *_counts(docs), *lexicon_notes),
+        warnings=(*package.warnings, *plan.warnings),
+        sources=tuple(plan.sources),
+        skipped=(toc_note, cover_note, *skipped, *plan.skipped, *_counts(docs), *lexicon_notes),
     )
-    return SplitResult(config=book, chapters=make_chapters(drafts), report=report, files=tuple(files + lexicon))
+    return SplitResult(config=book, chapters=make_chapters(plan.drafts), report=report, files=tuple(files + lexicon))
