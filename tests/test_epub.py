@@ -265,11 +265,16 @@ def test_pronunciation_hints_go_to_the_lexicon_or_the_report(tmp_path: Path) -> 
         extra_items='<item id="pls" href="lex.pls" media-type="application/pls+xml"/>',
         files={"OEBPS/lex.pls": pls},
     )
-    result = split(tmp_path, epub)
-    [lexicon] = [f for f in result.files if f.name == "lexicon.toml"]
-    (tmp_path / "lexicon.toml").write_bytes(lexicon.data)
-    assert load_lexicon(tmp_path) == {"Kronstadt": "Kron shtat"}
-    report = "\n".join(result.report.skipped)
+    path = epub.write(tmp_path / "book.epub")
+    for engine, expected in (
+        ("piper", {"Kronstadt": "Kron shtat", "Bukharin": "[[ bʊˈxarʲɪn ]]", "tomato": "[[ təˈmɑːtəʊ ]]"}),
+        ("espeak", {"Kronstadt": "Kron shtat"}),
+    ):
+        result = split_epub(path, engine=engine)
+        [lexicon] = [f for f in result.files if f.name == "lexicon.toml"]
+        (tmp_path / "lexicon.toml").write_bytes(lexicon.data)
+        assert load_lexicon(tmp_path) == expected
+    report = "\n".join(result.report.skipped)  # espeak: reported, to be respelled by hand
     assert "tomato /təˈmɑːtəʊ/" in report and "Bukharin" in report
 
 
@@ -334,3 +339,17 @@ def test_gutenberg_style_epub2(tmp_path: Path) -> None:
     text = " ".join(c.text for c in result.chapters)
     assert "Gutenberg" not in text and "guardian" not in text
     assert any("#missing is not in" in s for s in result.report.skipped)
+
+
+def test_piper_reads_the_phonemes_of_a_lexicon_entry() -> None:
+    """The ``[[ ipa ]]`` form written for Piper survives the spoken form and is taken as phonemes."""
+    from piper import PiperVoice
+
+    from narration.synth.engines.piper import bundled_voice
+    from narration.text.spoken import to_spoken
+
+    spoken = to_spoken("Bukharin spoke.", {"Bukharin": "[[ bʊˈxarʲɪn ]]"})
+    assert spoken == "[[ bʊˈxarʲɪn ]] spoke."
+    voice = PiperVoice.load(bundled_voice())
+    phonemes = "".join(voice.phonemize(spoken)[0])
+    assert phonemes.startswith("bʊˈxarʲɪn ")

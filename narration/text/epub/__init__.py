@@ -147,10 +147,10 @@ def _pronunciations(
         found, phonemes = pls_hints(archive.xml(item.path or ""))
         entries.update(found)
         hints += phonemes
-    found_all = collect(entries, hints + [h for d in docs.values() for h in d.hints])
+    found_all = collect(entries, hints + [h for d in docs.values() for h in d.hints], engine)
     if found_all.empty:
         return [], []
-    return [ExtraFile(LEXICON_TOML, render_lexicon(found_all).encode("utf-8"))], report_lines(found_all, engine)
+    return [ExtraFile(LEXICON_TOML, render_lexicon(found_all).encode("utf-8"))], report_lines(found_all)
 
 
 def _counts(docs: dict[str, DocText]) -> list[str]:
