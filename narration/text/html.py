@@ -19,6 +19,7 @@ from lxml import etree
 
 from narration.config import BookConfig, TextConfig
 from narration.errors import InputError
+from narration.text.clean import is_caption
 from narration.text.epub.archive import refuse_entities
 from narration.text.epub.chapters import Stream, drafts_from_cuts, heading_cuts, opening_draft
 from narration.text.epub.content import local, read_document
@@ -86,6 +87,10 @@ def split_html(path: Path | str, config: TextConfig | None = None) -> SplitResul
     meta = _meta(page)
     title = meta.get("og:title") or found_title or meta.get("title") or path.stem
     doc = read_document(article, path.name, config)
+    if config.captions:  # captions pasted as text ("Assembly in 1917 Image fair useAssembly... / Image: fair use")
+        kept = [b for b in doc.blocks if b.kind != "paragraph" or not is_caption(" ".join(b.text.split()))]
+        doc.counts["captions"] += len(doc.blocks) - len(kept)
+        doc.blocks = kept
     stream = Stream({path.name: doc}, set())
     cuts = [c for c in heading_cuts(stream, config, max_level=CHAPTER_LEVELS) if c.kind == "chapter"]
     drafts, warnings = drafts_from_cuts(stream, cuts, config)
