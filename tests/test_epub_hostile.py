@@ -278,3 +278,8 @@ def test_an_existing_lexicon_is_kept_unless_force(tmp_path: Path) -> None:
     assert "my own" in (scripts / "lexicon.toml").read_text()
     write_scripts(split_file(source, scripts), scripts, force=True)
     assert 'keeper = "keep er"' in (scripts / "lexicon.toml").read_text()
+
+
+def test_an_epub_without_its_suffix_gets_a_hint(tmp_path: Path) -> None:
+    source = simple_book(1).write(tmp_path / "book.zip")
+    refused(tmp_path, source, "looks like a binary file", "name it .epub")

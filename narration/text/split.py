@@ -108,7 +108,8 @@ def decode_source(data: bytes, name: str, encoding: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if looks_binary(data):
-        raise InputError(f"{name} looks like a binary file, not text: give a .txt or Markdown file")
+        hint = " (a zip archive: if it is an EPUB, name it .epub)" if data.startswith(b"PK\x03\x04") else ""
+        raise InputError(f"{name} looks like a binary file, not text{hint}: give a .txt, Markdown or .epub file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
