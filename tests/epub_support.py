@@ -63,10 +63,15 @@ def point(src: str, title: str, children: str = "") -> str:
     return f"<navPoint><navLabel><text>{title}</text></navLabel><content src='{src}'/>{children}</navPoint>"
 
 
+RED, BLUE = (220, 20, 20), (20, 20, 220)
+
+
 def image_bytes(size: tuple[int, int], kind: str = "JPEG", mode: str = "RGB") -> bytes:
-    colour = (40, 90, 160, 128) if mode == "RGBA" else (40, 90, 160)
+    """Top half red, bottom half blue (half transparent in RGBA)."""
+    image = Image.new(mode, size, (*BLUE, 128) if mode == "RGBA" else BLUE)
+    image.paste((*RED, 128) if mode == "RGBA" else RED, (0, 0, size[0], size[1] // 2))
     buffer = io.BytesIO()
-    Image.new(mode, size, colour).save(buffer, kind)
+    image.save(buffer, kind)
     return buffer.getvalue()
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from audio_support import make_book
 from click.testing import CliRunner
-from epub_support import CONTAINER, PROSE, Epub, image_bytes, li, nav, simple_book, xhtml
+from epub_support import BLUE, CONTAINER, PROSE, RED, Epub, image_bytes, li, nav, simple_book, xhtml
 from PIL import Image
 
 from narration.audio.cover import check_cover
@@ -186,8 +186,14 @@ def test_cover_is_fitted_to_the_audio_rule(tmp_path: Path, size, kind, mode, epu
     checked = check_cover(path)  # square, 1400-3000 px, RGB: the audio stage accepts it
     with Image.open(path) as image:
         assert image.size == (side, side) and checked.mime.endswith(kind.lower())
-        if size[0] != size[1]:  # letterboxed, not stretched: the middle keeps the colour, the band is the edge colour
-            assert image.getpixel((side // 2, side // 2))[2] > 120
+        scale = side / max(size)  # letterboxed, not stretched: the picture keeps its proportions
+        for y, expected in ((side // 4, RED), (side - side // 4, BLUE)) if size[1] > size[0] else ():
+            row = [image.getpixel((x, y)) for x in range(side)]
+            run = sum(1 for p in row if all(abs(a - b) < 40 for a, b in zip(p, expected, strict=True)))
+            assert abs(run - size[0] * scale) < 8, (run, size[0] * scale)
+        if size[0] > size[1]:
+            top = [image.getpixel((side // 2, y)) for y in range(side)]
+            assert sum(1 for p in top if p[0] > 150 and p[2] < 80) == pytest.approx(size[1] * scale / 2, abs=8)
 
 
 def test_svg_or_missing_cover_falls_back_to_the_generated_one(tmp_path: Path) -> None:
