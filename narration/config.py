@@ -28,11 +28,11 @@ BOOK_TOML = "book.toml"
 class TextConfig:
     """Cleaning and detection rules of ``narration split``; each can be switched off."""
 
-    captions: bool = True  # web-page image captions ("... Image fair use... / Image: fair use")
+    captions: bool = True  # web-page image captions ("... Image fair use... / Image: fair use"), figcaption
     gutenberg: bool = True  # Project Gutenberg headers, footers, producer credits
     contents: bool = True  # tables of contents, lists of illustrations
     illustrations: bool = True  # [Illustration: ...] markers
-    footnotes: bool = True  # footnote markers [1] and footnote bodies
+    footnotes: bool = True  # footnote markers [1] and footnote bodies (EPUB/HTML: note references and notes)
     markup: bool = True  # _italic_, *bold*
     rewrap: bool = True  # re-join hard-wrapped lines
     dehyphenate: bool = True  # re-join words hyphenated across a line break
@@ -44,7 +44,7 @@ class TextConfig:
     numbered_headings: bool = True  # "16. The defeat of the joint Left Opposition"
     title_headings: bool = True  # unnumbered title lines standing alone ("The Kronstadt Uprising")
     title_line: bool = True  # the document's first title line becomes the book title
-    front_matter: bool = True  # drop short non-prose lines between the title and the first heading
+    front_matter: bool = True  # drop short non-prose lines before the first heading; EPUB: title page, colophon...
     opening_title: str = "Introduction"  # chapter title of the text before the first heading
     image_alt: bool = False  # EPUB/HTML: read images' alt text aloud
 
