@@ -232,7 +232,7 @@ def test_text_blocks_poetry_lists_quotes_nesting(tmp_path: Path) -> None:
         "<blockquote><p>Quoted words.</p></blockquote><ul><li>Item one</li><li><p>Item two</p></li></ul>"
         '<p>Before<span epub:type="pagebreak" id="p7" title="7">7</span> after.</p>'
         '<figure><img src="i.png" alt="A lamp"/><figcaption>Fig. 1: the lamp.</figcaption></figure>'
-        "<script>var x = 1;</script><p>Last.</p>"
+        "<script>var x = 1;</script><p>[Illustration: The lamp.]</p><p>Last.</p>"
     )
     result = split(tmp_path, Epub(docs={"c.xhtml": xhtml(body)}, nav=nav(li("c.xhtml", "Chapter 1"))))
     assert [s.text for s in result.chapters[0].sections] == [

@@ -22,6 +22,7 @@ from typing import Literal
 from lxml import etree
 
 from narration.config import TextConfig
+from narration.text.clean import strip_illustrations
 from narration.text.epub import rules as R
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -246,6 +247,10 @@ class _Walker:
             return
         text = _tidy("".join(self.buf))
         self.buf.clear()
+        if self.config.illustrations and "llustration" in text:  # Gutenberg's [Illustration: ...] as text
+            cleaned = _tidy(strip_illustrations(text))
+            self.doc.counts["illustration markers"] += cleaned != text
+            text = cleaned
         if text:
             self.doc.blocks.append(Block("paragraph", text))
 

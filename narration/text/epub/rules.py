@@ -113,6 +113,7 @@ COUNT_NOTES = {
     "page-break markers": "page-break markers",
     "images": "images (their alt text is not read; image_alt = true reads it)",
     "captions": "captions (captions = false reads them)",
+    "illustration markers": "[Illustration: ...] markers (illustrations = false reads them)",
     "scripts, styles, SVG and MathML": "scripts, styles, SVG and MathML elements",
 }
 
