@@ -7,13 +7,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from audio_support import make_book
 from click.testing import CliRunner
 from epub_support import BLUE, CONTAINER, PROSE, RED, Epub, image_bytes, li, nav, simple_book, xhtml
 from PIL import Image
 
 from narration.audio.cover import check_cover
 from narration.cli import cli
+from narration.config import load_config
 from narration.text.epub import split_epub
 from narration.text.epub.archive import MAX_ENTRY_BYTES
 
@@ -243,10 +243,9 @@ def test_round_trip_split_then_build(tmp_path: Path) -> None:
         nav=nav(li("title.xhtml", "Title Page") + li("c1.xhtml", "The Lamp") + li("c2.xhtml", "The Storm")),
     )
     source = epub.write(tmp_path / "book.epub")
-    make_book(tmp_path / "cache-only", tmp_path / "clips")  # a book.toml with the synth settings tests use
     scripts = tmp_path / "project" / "scripts"
-    scripts.mkdir(parents=True)
-    (scripts / "book.toml").write_text((tmp_path / "cache-only" / "scripts" / "book.toml").read_text())
+    scripts.mkdir(parents=True)  # a book.toml with the synth settings, kept by the split; no scripts yet
+    (scripts / "book.toml").write_text(f'[synth]\njobs = 1\ncache_dir = "{tmp_path / "clips"}"\n')
     runner = CliRunner()
     split = runner.invoke(cli, ["split", str(source), "--out", str(scripts)])
     assert split.exit_code == 0, split.output
@@ -255,7 +254,8 @@ def test_round_trip_split_then_build(tmp_path: Path) -> None:
         cli, ["build", "--scripts", str(scripts), "--out", str(out), "--chapters", "1", "--jobs", "1"]
     )
     assert build.exit_code == 0, build.output
-    assert list((out / "episodes").glob("01-the-lamp.mp3"))
+    assert (out / "episodes" / "01-the-lamp.mp3").stat().st_size > 1000
+    assert load_config(scripts).title == "The Lantern Keeper"
 
 
 def test_xhtml_outside_an_epub_is_a_web_page(tmp_path: Path) -> None:
