@@ -353,3 +353,17 @@ def test_piper_reads_the_phonemes_of_a_lexicon_entry() -> None:
     voice = PiperVoice.load(bundled_voice())
     phonemes = "".join(voice.phonemize(spoken)[0])
     assert phonemes.startswith("bʊˈxarʲɪn ")
+
+
+def test_header_and_hgroup_titles_are_one_heading(tmp_path: Path) -> None:
+    docs = {
+        "c1.xhtml": xhtml(
+            '<section epub:type="chapter"><header><h2 epub:type="ordinal">I</h2>'
+            f'<p epub:type="title">A Letter with a Postscript</p></header><p>{PROSE}</p>'
+            "<hgroup><h3>Part the Second</h3><p>In which it rains</p></hgroup><p>It rained.</p></section>"
+        ),
+    }
+    result = split(tmp_path, Epub(docs=docs, nav=nav(li("c1.xhtml", "I: A Letter with a Postscript"))))
+    assert script(result.chapters[0]) == (
+        f"# I: A Letter with a Postscript\n\n{PROSE}\n\n## Part the Second: In which it rains\n\nIt rained.\n"
+    )
