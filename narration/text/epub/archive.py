@@ -14,6 +14,7 @@ Nothing in an EPUB is trusted:
 
 from __future__ import annotations
 
+import functools
 import html.entities
 import logging
 import posixpath
@@ -58,14 +59,17 @@ def resolve_href(base: str, href: str) -> tuple[str | None, str | None]:
     """
     path, _, fragment = href.strip().partition("#")
     frag = unquote(fragment) or None
-    if not path:
-        return base, frag
+    return (_resolve_path(base, path) if path else base), frag
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve_path(base: str, path: str) -> str | None:
     if re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", path) or path.startswith("/"):
-        return None, frag
+        return None
     joined = posixpath.normpath(posixpath.join(posixpath.dirname(base), unquote(path)))
     if joined == ".." or joined.startswith(("../", "/")):
-        return None, frag
-    return joined, frag
+        return None
+    return joined
 
 
 @dataclass

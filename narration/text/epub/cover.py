@@ -61,7 +61,9 @@ def fit_cover(data: bytes, media_type: str) -> FittedCover | str:
     scale = min(side / width, side / height)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     canvas = Image.new("RGB", (side, side), _edge_colour(image))
-    canvas.paste(image.resize(size, Image.Resampling.LANCZOS), ((side - size[0]) // 2, (side - size[1]) // 2))
+    canvas.paste(
+        image.resize(size, Image.Resampling.BICUBIC, reducing_gap=2.0), ((side - size[0]) // 2, (side - size[1]) // 2)
+    )
     buffer = io.BytesIO()
     png = kind == "PNG"
     canvas.save(buffer, "PNG" if png else "JPEG", **({} if png else {"quality": 92}))
