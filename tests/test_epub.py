@@ -367,3 +367,74 @@ def test_header_and_hgroup_titles_are_one_heading(tmp_path: Path) -> None:
     assert script(result.chapters[0]) == (
         f"# I: A Letter with a Postscript\n\n{PROSE}\n\n## Part the Second: In which it rains\n\nIt rained.\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("base", "href", "expected"),
+    [
+        ("OEBPS/nav.xhtml", "text/ch%201.xhtml#s%C3%A9", ("OEBPS/text/ch 1.xhtml", "sé")),
+        ("OEBPS/text/a.xhtml", "../b.xhtml", ("OEBPS/b.xhtml", None)),
+        ("OEBPS/text/a.xhtml", "#n1", ("OEBPS/text/a.xhtml", "n1")),
+        ("OEBPS/a.xhtml", "../../etc/passwd", (None, None)),
+        ("OEBPS/a.xhtml", "/etc/passwd", (None, None)),
+        ("OEBPS/a.xhtml", "https://example.org/x#y", (None, "y")),
+    ],
+)
+def test_resolve_href(base: str, href: str, expected) -> None:
+    from narration.text.epub.archive import resolve_href
+
+    assert resolve_href(base, href) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [("OEBPS/a.xhtml", True), ("../a", False), ("/etc/passwd", False), ("a/../../b", False), ("C:/x", False)],
+)
+def test_is_safe_name(name: str, safe: bool) -> None:
+    from narration.text.epub.archive import is_safe_name
+
+    assert is_safe_name(name) is safe
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1855", datetime.date(1855, 1, 1)),
+        ("1855-07", datetime.date(1855, 7, 1)),
+        ("1855-07-04", datetime.date(1855, 7, 4)),
+        ("2024-01-02T19:53:47Z", datetime.datetime(2024, 1, 2, 19, 53, 47, tzinfo=datetime.UTC)),
+        ("sometime", None),
+    ],
+)
+def test_parse_date(text: str, expected) -> None:
+    from narration.text.epub.package import parse_date
+
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ("Copyright", "copyright page"),
+        ("Table of Contents", "table of contents"),
+        ("List of Illustrations", "list of illustrations"),
+        ("Endnotes", "notes"),
+        ("The Full Project Gutenberg License", "licence"),
+        ("Chapter 1: The Copyright of Dreams", None),
+        ("Dedication", None),
+        ("Introduction", None),
+    ],
+)
+def test_title_rule(title: str, name: str | None) -> None:
+    from narration.text.epub.rules import title_rule
+
+    assert title_rule(title) == name
+
+
+def test_small_text_helpers() -> None:
+    from narration.text.epub import join_names
+    from narration.text.epub.package import strip_html
+
+    assert strip_html("<p>A <b>fine</b>\n book.</p><p>Two.</p>") == "A fine book. Two."
+    assert strip_html("No markup  here") == "No markup here"
+    assert [join_names(n) for n in ((), ("A",), ("A", "B"), ("A", "B", "C"))] == ["", "A", "A and B", "A, B and C"]

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from narration.config import TextConfig
 from narration.errors import InputError
 from narration.text.epub.archive import Archive, parse_xml, resolve_href
-from narration.text.epub.content import local
+from narration.text.epub.content import local, read_document
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +180,10 @@ def strip_html(text: str) -> str:
     if "<" not in text:
         return " ".join(text.split())
     root = etree.fromstring(f"<div>{text}</div>", etree.HTMLParser(no_network=True, recover=True))
-    return " ".join("".join(root.itertext()).split()) if root is not None else ""
+    if root is None:
+        return ""
+    blocks = read_document(root, "description", TextConfig(footnotes=False)).blocks
+    return " ".join(" ".join(b.text.split()) for b in blocks)
 
 
 def _metadata(opf: etree._Element) -> Metadata:
