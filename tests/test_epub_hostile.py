@@ -289,3 +289,15 @@ def test_an_existing_lexicon_is_kept_unless_force(tmp_path: Path) -> None:
 def test_an_epub_without_its_suffix_gets_a_hint(tmp_path: Path) -> None:
     source = simple_book(1).write(tmp_path / "book.zip")
     refused(tmp_path, source, "looks like a binary file", "name it .epub")
+
+
+def test_html_text_before_the_first_heading_is_named_after_the_page(tmp_path: Path) -> None:
+    from narration.text.html import split_html
+
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html><head><title>Lighthouses</title></head><body><div id='content'>"
+        f"<p>{PROSE}</p><p>{PROSE} Again.</p><h2>Lamps</h2><p>{PROSE} Lamps.</p><h2>Oil</h2><p>{PROSE} Oil.</p>"
+        "</div><div id='footer'><a href='/'>Home</a></div></body></html>"
+    )
+    assert [c.title for c in split_html(page).chapters] == ["Lighthouses", "Lamps", "Oil"]

@@ -95,8 +95,9 @@ def split_html(path: Path | str, config: TextConfig | None = None) -> SplitResul
     cuts = [c for c in heading_cuts(stream, config, max_level=CHAPTER_LEVELS) if c.kind == "chapter"]
     drafts, warnings = drafts_from_cuts(stream, cuts, config)
     opening = opening_draft(stream, cuts, config)
-    if opening is not None:
-        drafts.insert(0, ChapterDraft(title if not drafts else opening.title, opening.sections))
+    if opening is not None:  # the text under the page's title, before its first heading
+        untitled = not drafts or opening.title == config.opening_title
+        drafts.insert(0, ChapterDraft(title if untitled else opening.title, opening.sections))
     if not drafts:
         raise InputError(f"{path}: no text to narrate was found in the page")
     if len(drafts) == 1 and not cuts:
