@@ -301,3 +301,12 @@ def test_html_text_before_the_first_heading_is_named_after_the_page(tmp_path: Pa
         "</div><div id='footer'><a href='/'>Home</a></div></body></html>"
     )
     assert [c.title for c in split_html(page).chapters] == ["Lighthouses", "Lamps", "Oil"]
+
+
+def test_a_missing_mimetype_alone_is_a_warning(tmp_path: Path) -> None:
+    epub = simple_book(1)
+    epub.mimetype = None
+    result = split_epub(epub.write(tmp_path / "book.epub"))
+    assert len(result.chapters) == 1 and any("no mimetype" in w for w in result.report.warnings)
+    epub.mimetype = "application/zip"
+    refused(tmp_path, epub.write(tmp_path / "book.epub"), "its mimetype file says 'application/zip'")
