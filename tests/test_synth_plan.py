@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from synth_support import book_at
 
+from narration.config import DisclosureConfig
+from narration.disclosure import DEFAULT_TEXTS
 from narration.errors import ConfigError, InputError
 from narration.synth.plan import Speech, build_plan, make_pieces, parse_ranges, select_chapters
 
@@ -64,6 +66,7 @@ def test_plan_covers_titles_and_sections(tmp_path):
     book = book_at(tmp_path)
     plan = build_plan(book, SPEECH)
     assert [(i.kind, i.chapter) for i in plan.items] == [
+        ("opening", 1),
         ("title", 1),
         ("section", 1),
         ("section", 1),
@@ -71,5 +74,19 @@ def test_plan_covers_titles_and_sections(tmp_path):
         ("title", 2),
         ("section", 2),
     ]
-    assert plan.items[0].id == "01-hello" and plan.items[1].id == book.chapters[0].sections[0].id
-    assert len(plan.pieces()) == 6
+    assert plan.items[1].id == "01-hello" and plan.items[2].id == book.chapters[0].sections[0].id
+    assert len(plan.pieces()) == 8  # the disclosure is two pieces of 60 characters at most
+
+
+def test_the_disclosure_is_said_once_before_the_first_title_unless_switched_off(tmp_path):
+    book = book_at(tmp_path)
+    (opening,) = [i for i in build_plan(book, SPEECH).items if i.kind == "opening"]
+    assert opening.chapter == 1 and opening.id == "opening"
+    assert " ".join(w for p in opening.pieces for w in p.written) == DEFAULT_TEXTS["en"]
+    assert all(i.kind != "opening" for i in build_plan(book, SPEECH, [2]).items)  # a preview without chapter 1
+    book.config.disclosure = DisclosureConfig(speak=False)
+    assert all(i.kind != "opening" for i in build_plan(book, SPEECH).items)
+    book.config.disclosure = DisclosureConfig(text="Lu par une voix de synthèse.")
+    book.config.language = "fr"
+    (opening,) = [i for i in build_plan(book, SPEECH).items if i.kind == "opening"]
+    assert opening.pieces[0].written == ("Lu par une voix de synthèse.",)

@@ -28,16 +28,17 @@ from pathlib import Path
 from narration import fsutil
 from narration.audio import codec
 from narration.audio.cover import Cover, check_cover, find_cover, generate_cover, generated_key
-from narration.audio.layout import Pauses, UnitLayout, chapter_layouts
+from narration.audio.layout import Pauses, UnitLayout, chapter_blocks, chapter_layouts
 from narration.audio.levels import Levels, check, combine
 from narration.audio.manifest import save_manifest
 from narration.audio.package import book_chapters, write_book
 from narration.audio.profiles import Profile, get_profile, with_rate
 from narration.audio.state import OutputState
-from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
+from narration.audio.tags import Tags, id3_language, id3_tags, render_id3, write_mp3
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.audio.units import Unit, UnitCache, unit_key
 from narration.config import AudioConfig
+from narration.disclosure import disclosure_text
 from narration.errors import AudioError
 from narration.model import Book, Chapter
 from narration.synth.pipeline import synthesize_book
@@ -122,7 +123,7 @@ def build(
     cache = UnitCache(Path(cache_dir) if cache_dir is not None else book.root / BUILD_CACHE)
     context = _Context(chosen, book.config.audio, synth, cache)
     rendered, encoded, units_made = render_chapters(context, selected, _jobs(book, jobs), progress)
-    outputs = chapter_outputs(out, selected, rendered)
+    outputs = chapter_outputs(out, selected, rendered, synth)
     written = write_episodes(book, outputs, rendered, cover, state)
     result = BuildResult(
         title=book.title,
@@ -136,7 +137,7 @@ def build(
         duration=sum(c.duration for c in outputs),
         chapters=tuple(outputs),
     )
-    book_written = write_book_files(result, rendered, cover, state, context)
+    book_written = write_book_files(result, rendered, cover, state, context, disclosure_text(book.config))
     if chapters is None:
         _tidy(cache, rendered, state)
     state.forget_missing()
@@ -335,8 +336,11 @@ def opening(chapter: Chapter, limit: int = DESCRIPTION_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def chapter_outputs(out: Path, chapters: Sequence[Chapter], audio: Sequence[ChapterAudio]) -> list[ChapterOutput]:
-    """Each chapter's episode, duration and start in the book (the sum of the episodes before it)."""
+def chapter_outputs(
+    out: Path, chapters: Sequence[Chapter], audio: Sequence[ChapterAudio], synth: SynthResult | None = None
+) -> list[ChapterOutput]:
+    """Each chapter's episode, duration and start in the book (the sum of the episodes before it);
+    with ``synth``, its cues grouped in the blocks of its text."""
     outputs, position = [], 0.0
     for chapter, item in zip(chapters, audio, strict=True):
         outputs.append(
@@ -350,6 +354,7 @@ def chapter_outputs(out: Path, chapters: Sequence[Chapter], audio: Sequence[Chap
                 start=position,
                 cues=item.cues,
                 description=opening(chapter),
+                blocks=chapter_blocks(chapter, synth) if synth is not None else (),
             )
         )
         position += item.timing.mp3_duration
@@ -363,7 +368,8 @@ def write_episodes(
     written = []
     for output, item in zip(outputs, audio, strict=True):
         track = f"{output.number}/{len(book.chapters)}"
-        tags = Tags(title=output.title, album=book.title, artist=book.author, track=track)
+        tags = Tags(title=output.title, album=book.title, artist=book.author, track=track,
+                    comment=disclosure_text(book.config), language=id3_language(book.language))  # fmt: skip
         key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
         if state.current(output.episode, key):
             continue
@@ -374,12 +380,17 @@ def write_episodes(
 
 
 def write_book_files(
-    result: BuildResult, audio: Sequence[ChapterAudio], cover: Cover, state: OutputState, context: _Context
+    result: BuildResult,
+    audio: Sequence[ChapterAudio],
+    cover: Cover,
+    state: OutputState,
+    context: _Context,
+    comment: str = "",
 ) -> bool:
     """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
     chapters = book_chapters([c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio])
     parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio, strict=True)])
-    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
+    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, comment, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         return False
     log.info("assembling %s and %s", result.m4b.name, result.mp3.name)
@@ -388,7 +399,7 @@ def write_book_files(
         from narration.audio.units import silent_frame
 
         silence = silent_frame(context.cache, audio[0].timing.rate, context.profile.aac_kbps)
-    write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence)
+    write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence, comment)
     state.record(result.m4b, key)
     state.record(result.mp3, key)
     return True
