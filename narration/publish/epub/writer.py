@@ -135,12 +135,21 @@ def write_epub(result: BuildResult, meta: Metadata, when: dt.datetime) -> EpubIn
         if state.get("key") == key and target.is_file() and target.stat().st_size == state.get("size"):
             return EpubInfo(target, False, time.monotonic() - started)
         _write_zip(target, members)
-        write_if_changed(out_dir / EPUB_STATE_FILE, json.dumps({"key": key, "size": target.stat().st_size}))
+        _forget_old(out_dir, state, target)
+        state = {"key": key, "size": target.stat().st_size, "name": target.name}
+        write_if_changed(out_dir / EPUB_STATE_FILE, json.dumps(state))
     except OSError as exc:
         raise PublishError(f"cannot write the EPUB {target}: {exc.strerror or exc}") from exc
     seconds = time.monotonic() - started
     log.info("wrote %s (%d chapters) in %.2f s", target.name, len(chapters), seconds)
     return EpubInfo(target, True, seconds)
+
+
+def _forget_old(out_dir: Path, state: dict, target: Path) -> None:
+    """Remove the EPUB written under another name (the book's title changed)."""
+    old = state.get("name")
+    if isinstance(old, str) and old != target.name and Path(old).name == old and old.endswith(".epub"):
+        (out_dir / old).unlink(missing_ok=True)
 
 
 def remove_epub(result: BuildResult) -> None:
