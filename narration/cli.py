@@ -210,7 +210,7 @@ def build_command(
     base_url: str | None,
     progress: bool | None,
 ) -> None:
-    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed and the page.
+    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed, the read-along EPUB and the page.
 
     Synthesises what is missing, masters and encodes only the clips that changed (each with its
     pauses), and re-assembles the episodes and book files from the cached encodes by stream copy.
@@ -225,16 +225,14 @@ def build_command(
     """
     from narration.audio.build import build, summary
     from narration.model import load_book
-    from narration.publish.api import publish
-    from narration.publish.settings import check_base_url
+    from narration.publish.api import publish_with
+    from narration.publish.settings import from_config
 
     book = load_book(scripts_dir)
-    for url in (base_url, book.config.publish.base_url):
-        if url is not None:
-            check_base_url(url)  # before any audio work, not after it
+    settings = from_config(book.config, base_url)  # checked before any audio work, not after it
     show = click.get_text_stream("stderr").isatty() if progress is None else progress
     report = build(book, out_dir=out_dir, jobs=jobs, profile=profile, chapters=chapters, progress=show)
-    publish(report.result, base_url=base_url, config=book.config.publish)
+    publish_with(report.result, settings)
     click.echo(summary(report))
 
 

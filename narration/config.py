@@ -146,9 +146,9 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> Any:
     return cls(**kwargs)
 
 
-def _list_item(hint: Any) -> type | None:
+def _list_item(hint: Any) -> Any:
     """The dataclass of a ``list[SomeDataclass]`` hint, else None."""
-    args = getattr(hint, "__args__", ())
+    args: tuple[Any, ...] = getattr(hint, "__args__", ())
     if getattr(hint, "__origin__", None) is list and len(args) == 1 and dataclasses.is_dataclass(args[0]):
         return args[0]
     return None

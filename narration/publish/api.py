@@ -22,7 +22,7 @@ from narration.audio.types import BuildResult
 from narration.config import BookConfig, PublishConfig
 from narration.errors import PublishError
 from narration.publish import layout
-from narration.publish.dates import FeedDates, load_record, now, resolve, save_record
+from narration.publish.dates import DateRecord, FeedDates, load_record, now, resolve, save_record
 from narration.publish.epub import remove_epub, write_epub
 from narration.publish.epub.writer import epub_metadata
 from narration.publish.feed import item_guids, render_feed
@@ -68,7 +68,7 @@ def publish_with(result: BuildResult, settings: PublishSettings, when: dt.dateti
     log.info("published %d episodes; feed %s%s", len(result.chapters), settings.base_url, FEED_FILE)
 
 
-def _write_feed(result: BuildResult, settings: PublishSettings, record, when: dt.datetime) -> None:
+def _write_feed(result: BuildResult, settings: PublishSettings, record: DateRecord, when: dt.datetime) -> None:
     """The feed, with the lastBuildDate of the last publish that changed it (then this one's)."""
     out_dir = Path(result.out_dir)
     items = {guid: record.items[guid] for guid in item_guids(result)}

@@ -83,11 +83,17 @@ def save_record(out_dir: Path, record: DateRecord) -> None:
 def _kept(guids: Sequence[str], recorded: Mapping[str, dt.datetime]) -> set[str]:
     """The GUIDs whose recorded dates stay: the longest run of them that is increasing in book order."""
     known = [g for g in guids if g in recorded]
-    best: list[list[str]] = []
+    length, previous = [1] * len(known), [-1] * len(known)  # the longest run ending at each, its link
     for i, guid in enumerate(known):
-        before = [best[j] for j in range(i) if recorded[known[j]] < recorded[guid]]
-        best.append([*max(before, key=len, default=[]), guid])
-    return set(max(best, key=len, default=[]))
+        for j in range(i):
+            if recorded[known[j]] < recorded[guid] and length[j] + 1 > length[i]:
+                length[i], previous[i] = length[j] + 1, j
+    kept: set[str] = set()
+    at = max(range(len(known)), key=length.__getitem__) if known else -1
+    while at >= 0:
+        kept.add(known[at])
+        at = previous[at]
+    return kept
 
 
 def _between(previous: dt.datetime | None, following: dt.datetime | None, base: dt.datetime) -> dt.datetime:
