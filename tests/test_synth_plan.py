@@ -66,7 +66,6 @@ def test_plan_covers_titles_and_sections(tmp_path):
     book = book_at(tmp_path)
     plan = build_plan(book, SPEECH)
     assert [(i.kind, i.chapter) for i in plan.items] == [
-        ("opening", 1),
         ("title", 1),
         ("section", 1),
         ("section", 1),
@@ -74,12 +73,15 @@ def test_plan_covers_titles_and_sections(tmp_path):
         ("title", 2),
         ("section", 2),
     ]
-    assert plan.items[1].id == "01-hello" and plan.items[2].id == book.chapters[0].sections[0].id
-    assert len(plan.pieces()) == 8  # the disclosure is two pieces of 60 characters at most
+    assert plan.items[0].id == "01-hello" and plan.items[1].id == book.chapters[0].sections[0].id
+    assert len(plan.pieces()) == 6
 
 
 def test_the_disclosure_is_said_once_before_the_first_title_unless_switched_off(tmp_path):
     book = book_at(tmp_path)
+    assert all(i.kind != "opening" for i in build_plan(book, SPEECH).items)  # switched off in these books
+    book.config.disclosure = DisclosureConfig()  # the default: spoken
+    assert [i.kind for i in build_plan(book, SPEECH).items][:2] == ["opening", "title"]
     (opening,) = [i for i in build_plan(book, SPEECH).items if i.kind == "opening"]
     assert opening.chapter == 1 and opening.id == "opening"
     assert " ".join(w for p in opening.pieces for w in p.written) == DEFAULT_TEXTS["en"]

@@ -147,11 +147,11 @@ def _rights(channel: etree._Element, settings: PublishSettings) -> None:
         _sub(channel, "podcast:license", settings.license, **attrs)
 
 
-def _owner(channel: etree._Element, settings: PublishSettings) -> None:
+def _owner(channel: etree._Element, settings: PublishSettings, author: str) -> None:
     if not settings.owner_email:
         return
     owner = _sub(channel, "itunes:owner")
-    _sub(owner, "itunes:name", settings.owner_name or "")
+    _sub(owner, "itunes:name", settings.owner_name or author)
     _sub(owner, "itunes:email", settings.owner_email)
     if settings.locked:
         _sub(channel, "podcast:locked", "yes", owner=settings.owner_email)
@@ -184,7 +184,7 @@ def _channel_head(channel: etree._Element, result: BuildResult, settings: Publis
         _sub(category, "itunes:category", text=settings.subcategory)
     _sub(channel, "itunes:explicit", "true" if settings.explicit else "false")
     _sub(channel, "itunes:author", result.author)
-    _owner(channel, settings)
+    _owner(channel, settings, result.author)
     _sub(channel, "itunes:type", "serial")
     _sub(channel, "podcast:guid", podcast_guid(feed_url))
     _sub(channel, "podcast:medium", "audiobook")

@@ -82,6 +82,7 @@ MIME_TYPES = {
     ".mp3": "audio/mpeg",
     ".m4b": "audio/mp4",
     ".m4a": "audio/mp4",
+    ".epub": "application/epub+zip",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
     ".json": "application/json",

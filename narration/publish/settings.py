@@ -59,7 +59,7 @@ class PublishSettings:
     explicit: bool = False
     link: str | None = None  # the podcast's web page; None: the generated index.html
     people: tuple[Credit, ...] = ()  # besides the author (always credited, role "author")
-    owner_name: str | None = None  # itunes:owner, only with an email
+    owner_name: str | None = None  # itunes:owner, only with an email (None: the author)
     owner_email: str | None = None
     locked: bool = False  # podcast:locked yes (only with an owner email)
     license: str | None = None  # podcast:license value (lower-case SPDX id, or "public-domain")
@@ -122,7 +122,7 @@ def _owner(config: BookConfig) -> tuple[str | None, str | None, bool]:
     email = (config.publish.owner_email or "").strip() or None
     if email is not None and not _EMAIL.match(email):
         raise ConfigError(f"book.toml [publish] owner_email {email!r} is not an e-mail address")
-    name = (config.publish.owner or "").strip() or config.author
+    name = (config.publish.owner or "").strip() or None  # None: the author
     return (name, email, config.publish.locked) if email else (None, None, False)
 
 
