@@ -147,5 +147,5 @@ def test_a_page_in_progress_links_only_files_that_are_there(tmp_path, template_b
     pending = [
         li.text_content() for li in doc.xpath("//ul[@class='downloads']/li") if "(in progress)" in li.text_content()
     ]
-    assert len(pending) == 3  # M4B, MP3, EPUB
+    assert len(pending) == 4  # M4B, MP3, EPUB, the complete transcript
     assert doc.xpath("//audio[@id='book-player']") == [] and doc.get_element_by_id("book-progress") is not None

@@ -113,11 +113,11 @@ def _downloads(result: BuildResult, epub: bool) -> Html:
     ]
     if epub:
         books.append((layout.rel_path(result, epub_path(result)), EPUB_LABEL))
-    items = [(layout.book_transcript(result, "vtt"), "Transcript of the complete book (WebVTT)")]
+    books.append((layout.book_transcript(result, "vtt"), "Transcript of the complete book (WebVTT)"))
     if result.in_progress:
-        pending = [fill(PENDING, label=label) for _, label in books]
+        items, pending = [], [fill(PENDING, label=label) for _, label in books]
     else:
-        pending, items = [], [*books, *items]
+        items, pending = books, []
     sizes = [human_size((Path(result.out_dir) / rel).stat().st_size) for rel, _ in items]
     links = [
         fill(DOWNLOAD, href=quote(rel), label=label, size=size) for (rel, label), size in zip(items, sizes, strict=True)
