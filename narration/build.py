@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from narration.audio.manifest import save_manifest
 from narration.audio.profiles import Profile, get_profile, with_rate
 from narration.audio.stage import (
     BUILD_CACHE,
@@ -38,6 +39,7 @@ from narration.audio.stage import (
 from narration.audio.state import OutputState
 from narration.audio.types import BuildResult, ChapterOutput
 from narration.audio.units import UnitCache
+from narration.disclosure import disclosure_text
 from narration.executors import Executor, LocalProcesses, Workers
 from narration.lock import BookLock
 from narration.model import Book, Chapter
@@ -124,7 +126,7 @@ def resolve(
         synth=synth,
         unit_cache=Path(cache_dir) if cache_dir is not None else book.root / BUILD_CACHE,
         progress=progress,
-        publish=from_config(book.config.publish, base_url) if publish else None,
+        publish=from_config(book.config, base_url) if publish else None,
     )
 
 
@@ -186,14 +188,17 @@ def run(options: BuildOptions, executors: Executors) -> BuildReport:
     def ready(output: ChapterOutput, audio: ChapterAudio, so_far: list[ChapterOutput]) -> None:
         if write_episode(options.book, output, audio, cover, state):
             written.append(output.number)
-            if False and options.publish is not None and stream.clips_missing():  # TEMP
-                publish_with(book_result(options.book, out, cover, so_far, in_progress=True), options.publish)
+            if options.publish is not None and stream.clips_missing():  # more to come: publish what is done
+                partial = book_result(options.book, out, cover, so_far, in_progress=True)
+                save_manifest(partial)  # a `narration serve` beside the build serves the grown feed
+                publish_with(partial, options.publish)
 
     stream = _Stream(options, pending, out, ready)
     done = stream.run(executors)
     plan = merged(done.plans, options.chapters)
     result = book_result(options.book, out, cover, done.outputs, in_progress=False)
-    book_written = write_book(result, done.audio, cover, state, plan, options.whole_book)
+    comment = disclosure_text(options.book.config)
+    book_written = write_book(result, done.audio, cover, state, plan, options.whole_book, comment)
     if options.publish is not None:
         publish_with(result, options.publish)
     synth = _synth_result(done, pending, stream.synthesis_seconds)

@@ -243,7 +243,7 @@ def build_command(
     progress: bool | None,
     no_wait: bool,
 ) -> None:
-    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed and the page.
+    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed, the read-along EPUB and the page.
 
     Synthesises what is missing, masters and encodes only the clips that changed (each with its
     pauses), and re-assembles the episodes and book files from the cached encodes by stream copy.

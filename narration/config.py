@@ -81,6 +81,29 @@ class PublishConfig:
     subcategory: str | None = "Books"
     explicit: bool = False
     link: str | None = None
+    owner: str | None = None  # itunes:owner name (None: the author); only written with an owner_email
+    owner_email: str | None = None  # itunes:owner email; also locks the feed (podcast:locked)
+    locked: bool = True  # podcast:locked yes when an owner_email is given (no other host may import it)
+    epub: bool = True  # the read-along EPUB 3 output/<book>.epub
+
+
+@dataclass
+class DisclosureConfig:
+    """The statement that the narration is synthetic (feed, tags, EPUB and, spoken, the book's start)."""
+
+    speak: bool = True  # say it once at the start of the audiobook (the first chapter's head)
+    text: str | None = None  # None: the default sentence in the book's language
+
+
+@dataclass
+class Person:
+    """Someone credited in the feed (``podcast:person``) and the EPUB, besides the author."""
+
+    name: str = ""
+    role: str = "author"  # a role of the Podcasting 2.0 taxonomy: translator, editor, cover art designer...
+    group: str | None = None  # None: the role's group in the taxonomy
+    href: str | None = None  # a page about the person
+    img: str | None = None  # a picture of the person
 
 
 @dataclass
@@ -89,9 +112,14 @@ class BookConfig:
     author: str = "Unknown"
     language: str = "en"
     description: str = ""
-    published: datetime.date | datetime.datetime | None = None  # publication date (TOML date or date-time)
+    published: datetime.date | datetime.datetime | None = None  # None: the date of the first build
     publisher: str = ""
     identifier: str = ""  # ISBN, URN or URL of the edition (from an EPUB's metadata)
+    license: str | None = None  # an SPDX identifier ("CC-BY-4.0") or "public-domain"
+    license_url: str | None = None  # the licence's text (None: known for public-domain and CC licences)
+    copyright: str | None = None  # the RSS copyright line (None: "Public domain" for a public-domain text)
+    people: list[Person] = field(default_factory=list)  # [[people]] name, role, href, img
+    disclosure: DisclosureConfig = field(default_factory=DisclosureConfig)
     text: TextConfig = field(default_factory=TextConfig)
     synth: SynthConfig = field(default_factory=SynthConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -106,6 +134,12 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> Any:
             log.warning("%s: unknown key %r ignored", where, key)
             continue
         hint = hints[key]
+        item = _list_item(hint)
+        if item is not None:
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                raise ConfigError(f"{where}: {key} must be an array of tables ([[{key}]])")
+            kwargs[key] = [_coerce(item, v, f"{where} [[{key}]]") for v in value]
+            continue
         if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
@@ -115,14 +149,24 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> Any:
     return cls(**kwargs)
 
 
+def _list_item(hint: Any) -> Any:
+    """The dataclass of a ``list[SomeDataclass]`` hint, else None."""
+    args: tuple[Any, ...] = getattr(hint, "__args__", ())
+    if getattr(hint, "__origin__", None) is list and len(args) == 1 and dataclasses.is_dataclass(args[0]):
+        return args[0]
+    return None
+
+
 def _check_type(value: Any, hint: Any, where: str) -> Any:
     allowed = getattr(hint, "__args__", (hint,))
     if bool in allowed and isinstance(value, bool):
         return value
+    if datetime.datetime in allowed and isinstance(value, datetime.datetime):
+        return value
+    if datetime.date in allowed and isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value
     if float in allowed and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
-    if datetime.date in allowed and isinstance(value, datetime.date):  # a TOML date or date-time
-        return value
     for typ in allowed:
         if typ in (int, str) and isinstance(value, typ) and not isinstance(value, bool):
             return value
@@ -145,6 +189,8 @@ def load_config(scripts_dir: Path) -> BookConfig:
 def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
     return value
 
 

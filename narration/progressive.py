@@ -141,7 +141,7 @@ class ChapterByChapter:
             plan.found.update(zip(plan.keys[0], units, strict=True))
             audio = chapter_audio(entry.chapter, units, plan.profile)
             position = sum(c.duration for c in self.done.outputs)
-            (output,) = chapter_outputs(self.out, [entry.chapter], [audio], position)
+            (output,) = chapter_outputs(self.out, [entry.chapter], [audio], position, self.done.synth)
             self.done.audio.append(audio)
             self.done.outputs.append(output)
             self.ready(output, audio, list(self.done.outputs))

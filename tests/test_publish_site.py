@@ -135,3 +135,25 @@ def test_a_missing_or_damaged_manifest_is_a_clear_error(built):
     (built.out_dir / ".build.json").write_text(json.dumps(data))
     with pytest.raises(AudioError, match="damaged"):
         load_result(built.out_dir)
+
+
+def test_the_epub_is_offered_for_download(built):
+    downloads = page(built).xpath("//ul[@class='downloads']//a/@href")
+    assert "a-book-its-title.epub" in downloads
+
+
+def test_a_page_in_progress_links_only_files_that_are_there(tmp_path, template_build):
+    result = relocate(template_build, tmp_path / "output")
+    result.m4b.unlink()
+    result.mp3.unlink()
+    partial = dataclasses.replace(result, chapters=result.chapters[:2], in_progress=True)
+    publish(partial, base_url="https://example.com/book/")
+    doc = page(partial)
+    for link in doc.xpath("//a/@href | //img/@src | //audio/@src"):
+        assert link.startswith("#") or (partial.out_dir / unquote(link)).is_file(), link
+    assert len(doc.xpath("//ol[@class='episodes']/li")) == 2
+    pending = [
+        li.text_content() for li in doc.xpath("//ul[@class='downloads']/li") if "(in progress)" in li.text_content()
+    ]
+    assert len(pending) == 4  # M4B, MP3, EPUB, the complete transcript
+    assert doc.xpath("//audio[@id='book-player']") == [] and doc.get_element_by_id("book-progress") is not None

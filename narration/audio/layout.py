@@ -1,5 +1,6 @@
-"""What a chapter says, in order: its title and sections with the clips that speak them, and the
-units (one per clip, with its pauses) it is made of.
+"""What a chapter says, in order: its title and sections with the clips that speak them (the book's
+first chapter opens with the AI disclosure when it was synthesised), and the units (one per clip,
+with its pauses) it is made of.
 
 Kept apart from mastering (and its heavy imports) because a build computes every chapter's key
 from it, even when nothing has to be mastered.
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from narration.audio.profiles import Profile
+from narration.audio.types import Block
 from narration.config import AudioConfig
 from narration.errors import AudioError, InputError
 from narration.model import Chapter
-from narration.synth.types import Clip, SynthResult
+from narration.synth.types import OPENING, Clip, SynthResult
 
-PartKind = Literal["title", "heading", "paragraph"]
+PartKind = Literal["disclosure", "title", "heading", "paragraph"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,10 @@ class Part:
 
 
 def chapter_parts(chapter: Chapter, synth: SynthResult) -> list[Part]:
-    """The chapter's title and sections, with their clips, leaving out what has nothing to say."""
-    parts = [Part("title", synth.titles.get(chapter.slug, ()))]
+    """The chapter's title and sections, with their clips, leaving out what has nothing to say;
+    the disclosure first in the book's first chapter."""
+    opening = synth.sections.get(OPENING, ()) if chapter.number == 1 else ()
+    parts = [Part("disclosure", opening), Part("title", synth.titles.get(chapter.slug, ()))]
     for section in chapter.sections:
         clips = synth.sections.get(section.id)
         if clips is None:
@@ -84,7 +88,7 @@ class UnitLayout:
 def _gap(previous: Part, following: Part, pauses: Pauses) -> int:
     if previous.kind in ("title", "heading"):
         return pauses.after_title
-    if following.kind == "heading":
+    if following.kind in ("title", "heading"):
         return pauses.before_heading
     return pauses.paragraph
 
@@ -104,3 +108,8 @@ def chapter_layouts(chapter: Chapter, synth: SynthResult, pauses: Pauses) -> lis
             last = index + 1 == len(parts) and position + 1 == len(part.clips)
             layouts.append(UnitLayout(clip, 0 if layouts else pauses.head, gap, pauses.sentence, last))
     return layouts
+
+
+def chapter_blocks(chapter: Chapter, synth: SynthResult) -> tuple[Block, ...]:
+    """The chapter's parts as blocks of its cues (one cue per sentence of each clip), in order."""
+    return tuple(Block(p.kind, sum(len(c.sentences) for c in p.clips)) for p in chapter_parts(chapter, synth))

@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING
 from narration import fsutil
 from narration.audio import codec, package
 from narration.audio.cover import Cover, check_cover, find_cover, generate_cover, generated_key
-from narration.audio.layout import Pauses, chapter_layouts
+from narration.audio.layout import Pauses, chapter_blocks, chapter_layouts
 from narration.audio.levels import Levels, check, combine
 from narration.audio.profiles import Profile
 from narration.audio.state import OutputState
-from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
+from narration.audio.tags import Tags, id3_language, id3_tags, render_id3, write_mp3
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.audio.units import Unit, UnitCache, UnitSetup, UnitTask, render_task, unit_key
 from narration.config import AudioConfig
+from narration.disclosure import disclosure_text
 from narration.errors import AudioError
 from narration.executors import Job
 from narration.model import Book, Chapter
@@ -124,13 +125,14 @@ def write_book(
     state: OutputState,
     plan: UnitPlan,
     whole_book: bool,
+    comment: str = "",
 ) -> bool:
     """Assemble the book files if they are not current; after a whole-book build, drop the cache
     entries and outputs the book no longer uses. The state is saved, then the manifest. Whether
     the book files were written."""
     from narration.audio.manifest import save_manifest
 
-    written = write_book_files(result, audio, cover, state, plan)
+    written = write_book_files(result, audio, cover, state, plan, comment)
     if whole_book:
         _tidy(plan.cache, audio, state)
     state.forget_missing()
@@ -208,10 +210,14 @@ def opening(chapter: Chapter, limit: int = DESCRIPTION_CHARS) -> str:
 
 
 def chapter_outputs(
-    out: Path, chapters: Sequence[Chapter], audio: Sequence[ChapterAudio], position: float = 0.0
+    out: Path,
+    chapters: Sequence[Chapter],
+    audio: Sequence[ChapterAudio],
+    position: float = 0.0,
+    synth: SynthResult | None = None,
 ) -> list[ChapterOutput]:
     """Each chapter's episode, duration and start in the book (``position`` plus the episodes
-    before it)."""
+    before it); with ``synth``, its cues grouped in the blocks of its text."""
     outputs = []
     for chapter, item in zip(chapters, audio, strict=True):
         outputs.append(
@@ -225,6 +231,7 @@ def chapter_outputs(
                 start=position,
                 cues=item.cues,
                 description=opening(chapter),
+                blocks=chapter_blocks(chapter, synth) if synth is not None else (),
             )
         )
         position += item.timing.mp3_duration
@@ -234,7 +241,10 @@ def chapter_outputs(
 def write_episode(book: Book, output: ChapterOutput, item: ChapterAudio, cover: Cover, state: OutputState) -> bool:
     """Write the episode (tag + its units' MP3 frames) if its audio or tags changed; whether it did."""
     track = f"{output.number}/{len(book.chapters)}"
-    tags = Tags(title=output.title, album=book.title, artist=book.author, track=track)
+    comment, language = disclosure_text(book.config), id3_language(book.language)
+    tags = Tags(
+        title=output.title, album=book.title, artist=book.author, track=track, comment=comment, language=language
+    )
     key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
     if state.current(output.episode, key):
         state.keep(output.episode)
@@ -245,14 +255,19 @@ def write_episode(book: Book, output: ChapterOutput, item: ChapterAudio, cover: 
 
 
 def write_book_files(
-    result: BuildResult, audio: Sequence[ChapterAudio], cover: Cover, state: OutputState, plan: UnitPlan
+    result: BuildResult,
+    audio: Sequence[ChapterAudio],
+    cover: Cover,
+    state: OutputState,
+    plan: UnitPlan,
+    comment: str = "",
 ) -> bool:
     """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
     chapters = package.book_chapters(
         [c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio]
     )
     parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio, strict=True)])
-    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
+    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, comment, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         state.keep(result.m4b)
         state.keep(result.mp3)
@@ -263,7 +278,7 @@ def write_book_files(
         from narration.audio.units import silent_frame
 
         silence = silent_frame(plan.cache, audio[0].timing.rate, plan.profile.aac_kbps)
-    package.write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence)
+    package.write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence, comment)
     state.record(result.m4b, key)
     state.record(result.mp3, key)
     return True

@@ -3,10 +3,15 @@
 Each cue of the audio stage is a sentence (or a spoken title) with its exact times. A sentence too
 long to read as one caption is split into captions of at most two lines of 42 characters; only
 inside such a sentence are times interpolated, in proportion to the characters.
+
+A chapter's files are rendered once per process for the same cues (a progressive build publishes
+after every chapter: only the new chapter is rendered), and the complete book's transcript is
+written once the book is complete.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -66,9 +71,14 @@ def split_text(text: str) -> list[str]:
     return chunks
 
 
+@functools.lru_cache(maxsize=8192)
+def _chunks(text: str) -> tuple[str, ...]:
+    return tuple(split_text(text))
+
+
 def split_cue(cue: Cue) -> list[Cue]:
     """One cue per caption; times in proportion to the characters, within the sentence only."""
-    chunks = split_text(cue.text)
+    chunks = _chunks(cue.text)
     end = max(cue.end, cue.start + MIN_CUE)
     weights = [len(c) + 1 for c in chunks]
     total, done, cues = sum(weights), 0, []
@@ -88,8 +98,13 @@ def book_cues(result: BuildResult) -> list[Cue]:
     return [Cue(c.start + ch.start, c.end + ch.start, c.text) for ch in result.chapters for c in ch.cues]
 
 
+@functools.lru_cache(maxsize=8192)
+def _caption_text(text: str) -> str:
+    return "\n".join(wrap_lines(text))
+
+
 def _caption(cue: Cue) -> str:
-    return "\n".join(wrap_lines(cue.text))
+    return _caption_text(cue.text)
 
 
 def to_vtt(cues: Sequence[Cue]) -> str:
@@ -126,16 +141,29 @@ def chapters_document(result: BuildResult) -> dict:
 RENDERERS = {"vtt": to_vtt, "srt": to_srt}
 
 
-def _write_formats(out_dir: Path, rel_for: Callable[[str], str], cues: Sequence[Cue]) -> None:
-    for ext, render in RENDERERS.items():
-        write_if_changed(out_dir / rel_for(ext), render(cues))
+def _write_formats(out_dir: Path, rel_for: Callable[[str], str], rendered: dict[str, str]) -> None:
+    for ext, text in rendered.items():
+        write_if_changed(out_dir / rel_for(ext), text)
+
+
+def render_all(cues: Sequence[Cue]) -> dict[str, str]:
+    """Every transcript format of ``cues``: extension -> text."""
+    readable = readable_cues(cues)
+    return {ext: render(readable) for ext, render in RENDERERS.items()}
+
+
+@functools.lru_cache(maxsize=512)
+def _episode_files(cues: tuple[Cue, ...]) -> dict[str, str]:
+    return render_all(cues)
 
 
 def write_transcripts(result: BuildResult) -> None:
-    """Write the WebVTT and SRT files of every episode and of the complete book, and chapters.json."""
+    """Write the WebVTT and SRT files of every episode and, unless the book is in progress, of the
+    complete book; and chapters.json."""
     out_dir = Path(result.out_dir)
     for chapter in result.chapters:
-        _write_formats(out_dir, partial(layout.episode_transcript, chapter), readable_cues(chapter.cues))
-    _write_formats(out_dir, partial(layout.book_transcript, result), readable_cues(book_cues(result)))
+        _write_formats(out_dir, partial(layout.episode_transcript, chapter), _episode_files(chapter.cues))
+    if not result.in_progress:
+        _write_formats(out_dir, partial(layout.book_transcript, result), render_all(book_cues(result)))
     document = json.dumps(chapters_document(result), ensure_ascii=False, indent=2)
     write_if_changed(out_dir / CHAPTERS_FILE, document + "\n")
