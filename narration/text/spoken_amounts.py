@@ -19,6 +19,7 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A minus sign that makes a number negative: not a hyphen inside a word or a range ("B-52", "5-10").
 MINUS = r"(?:(?<![\w.,%)\]'-])-)"
 _NOT_INSIDE_NUMBER = r"(?![\w]|[.,]\d)"
+_DIGIT = re.compile(r"\d")
 _TERMINAL_STOP = re.compile(r"\s*(?:\Z|[\"')\]]*\s+[A-Z])")
 
 
@@ -78,6 +79,8 @@ def money_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
         minus = f"{lang.word('minus')} " if match["neg"] else ""
         return minus + _amount(match["num"], currency, lang)
 
+    if not _DIGIT.search(text):
+        return text
     return _cents_pattern(lang).sub(cents, _money_pattern(lang).sub(replace, text))
 
 
@@ -100,6 +103,8 @@ def _amount(written: str, currency: Currency, lang: SpokenLanguage) -> str:
 def percent_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     """``45%`` -> "forty-five percent", ``12.5 %`` -> "twelve point five percent", ``-3%`` ->
     "minus three percent". ``per cent`` written out is read by the voice as it is."""
+    if "%" not in text:
+        return text
     pattern = rf"(?P<neg>{MINUS})?(?<![\w.,])(?P<num>{NUMBER})\s?%"
 
     def replace(match: re.Match[str]) -> str:
@@ -131,6 +136,8 @@ def fractions_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     "two and three quarters". Only proper fractions with a usual denominator (2, 3, 4, 8, 100, ...):
     ``9/11``, ``24/7``, ``1/2/1917`` and ``and/or`` are left alone."""
     vulgar = "".join(lang.vulgar_fractions)
+    if "/" not in text and not any(c in text for c in vulgar):
+        return text
 
     def unicode(match: re.Match[str]) -> str:
         numerator, denominator = lang.vulgar_fractions[match["frac"]]
@@ -176,4 +183,4 @@ def units_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
             stop = "."
         return f"{number_words(number, lang)}{'-' if adjective else ' '}{name}{stop}"
 
-    return _unit_pattern(lang).sub(replace, text)
+    return _unit_pattern(lang).sub(replace, text) if _DIGIT.search(text) else text

@@ -17,6 +17,8 @@ from narration.text.spoken_lang import SpokenLanguage, cardinal, ordinal
 _ORDINAL = re.compile(r"(?<![\w.,])(\d+)(st|nd|rd|th)\b")
 _ORDINAL_SUFFIX = {"1": "st", "2": "nd", "3": "rd"}
 _LEADING_ZERO = re.compile(r"0\d+")
+_SYMBOL = re.compile(r"[&§#+=~×]")
+_DIGIT = re.compile(r"\d")
 # a number glued to letters ("A4", "MP3", "3D") or joined to more digits by "/" or "." or "-"
 # ("1/2/1917", "2024-01-05", "192.168.1.1") is a code, read by the voice as written
 _CODE = re.compile(r"[\w.]*\d[\w.]*(?:[-/.][\w.]*\d[\w.]*){2,}|[^\W\d_]+\d+\w*|\d+[^\W\d_]\w*")
@@ -36,7 +38,7 @@ def ordinals_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
         number, suffix = match.groups()
         return ordinal(int(number), lang) if _suffix_matches(number, suffix) else match.group()
 
-    return _ORDINAL.sub(replace, text)
+    return _ORDINAL.sub(replace, text) if _DIGIT.search(text) else text
 
 
 @lru_cache(maxsize=8)
@@ -60,11 +62,20 @@ def symbols_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     "number 1", ``2 + 2 = 4`` -> "2 plus 2 equals 4", ``+5`` -> "plus 5", ``~50`` -> "about 50",
     ``3 × 4`` -> "3 times 4" (``3 × 4 m`` -> "3 by 4 m": dimensions). Not touched: a symbol that
     stands alone or inside a word (``AT&T's`` is read "A T and T's", ``C++``, ``#hashtag``)."""
+    if not _SYMBOL.search(text):
+        return text
     for pattern, word in _symbol_patterns(lang):
         text = pattern.sub(word, text)
-    units = "|".join(re.escape(u) for u in sorted(lang.units, key=len, reverse=True))
-    text = re.sub(rf"(?<=\d)\s?×\s?(?=\d+(?:\.\d+)?\s?(?:{units})(?!\w))", f" {lang.symbols['× unit']} ", text)
+    if "×" not in text:
+        return text
+    text = _dimensions_pattern(lang).sub(f" {lang.symbols['× unit']} ", text)
     return re.sub(r"(?<=[\d\w])\s?×\s?(?=[\d\w])", f" {lang.symbols['×']} ", text)
+
+
+@lru_cache(maxsize=8)
+def _dimensions_pattern(lang: SpokenLanguage) -> re.Pattern[str]:
+    units = "|".join(re.escape(u) for u in sorted(lang.units, key=len, reverse=True))
+    return re.compile(rf"(?<=\d)\s?×\s?(?=\d+(?:\.\d+)?\s?(?:{units})(?!\w))")
 
 
 def numbers_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
@@ -72,6 +83,8 @@ def numbers_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     "three point five", ``-5`` and ``−5`` -> "minus five", ``2.3 million`` -> "two point three
     million", ``007`` -> "zero zero seven", ``36-hour`` -> "thirty-six-hour". Not touched: codes
     (``A4``, ``MP3``, ``1/2/1917``, ``2024-01-05``, ``192.168.1.1``), which the voice reads as written."""
+    if not _DIGIT.search(text):
+        return text
     codes = [(m.start(), m.end()) for m in _CODE.finditer(text)]
 
     def replace(match: re.Match[str]) -> str:

@@ -17,6 +17,8 @@ from num2words import num2words
 
 from narration.errors import ConfigError
 
+_LONGEST_NUMBER = 18  # digits; longer is read digit by digit ("one quintillion" is the last said)
+
 
 @dataclass(frozen=True)
 class Currency:
@@ -72,7 +74,10 @@ def cardinal(number: int | float | str, lang: SpokenLanguage) -> str:
     negative = text.startswith("-")
     text = text.lstrip("-")
     whole, _, decimals = text.partition(".")
-    words = _cardinal(int(whole or "0"), lang.num2words)
+    if len(whole) > _LONGEST_NUMBER:  # a serial number, not a quantity: digit by digit
+        words = " ".join(_cardinal(int(d), lang.num2words) for d in whole)
+    else:
+        words = _cardinal(int(whole or "0"), lang.num2words)
     if decimals:
         digits = " ".join(_cardinal(int(d), lang.num2words) for d in decimals)
         words = f"{words} {lang.word('point')} {digits}"
@@ -101,7 +106,7 @@ def _cardinal(number: int, code: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _words(number: int, to: str, code: str) -> str:
-    return str(num2words(number, to=to, lang=code))
+    return str(num2words(number, to=to, lang=code)).replace(",", "")
 
 
 def spoken_language(code: str | None) -> SpokenLanguage:

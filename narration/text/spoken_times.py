@@ -14,6 +14,7 @@ from narration.text.spoken_lang import SpokenLanguage, cardinal, ordinal, plural
 
 _CLOCK = re.compile(r"(?<![\w.,:])([01]?\d|2[0-4]):([0-5]\d)(?![\w:]|[.,]\d)(?P<ampm>\s+[AP] M\b)?")
 _RATIO = re.compile(r"(?<![\w.,:])(\d+):(\d+)(?![\w:]|[.,]\d)")
+_DIGIT = re.compile(r"\d")
 _PHRASE_END = re.compile(r"\s*(?:[,.;:!?)]|\Z)|\s+\d{4}\b")
 _DECADE = re.compile(r"(?<![\w'])'([1-9]0)s\b|(?<![\w.,'])([1-9]0)'?s\b")
 
@@ -32,12 +33,14 @@ def times_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
             said += f" {lang.word('hundred')}"
         return said + ampm
 
-    return _CLOCK.sub(replace, text)
+    return _CLOCK.sub(replace, text) if ":" in text else text
 
 
 def ratios_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     """``a 3:1 ratio`` -> "a three to one ratio", ``by 10:1`` -> "by ten to one": two numbers joined
     by a colon that are not a time (run after :func:`times_to_words`)."""
+    if ":" not in text:
+        return text
     return _RATIO.sub(lambda m: f"{cardinal(int(m[1]), lang)} {lang.word('to')} {cardinal(int(m[2]), lang)}", text)
 
 
@@ -58,6 +61,8 @@ def dates_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     1917`` -> "the fifth of March 1917" (the year is read later). Only a capitalised month name with
     a day of 1 to 31 that has a suffix (``5th``), ends the phrase, is followed by a year or comes
     after "on", "by", "since"...: ``in March 12 people`` and ``May 1917`` are left alone."""
+    if not _DIGIT.search(text):
+        return text
     month_day, day_month = _date_patterns(lang)
 
     def month_first(match: re.Match[str]) -> str:
@@ -89,4 +94,4 @@ def decades_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
                 return match.group()
         return plural_of_number(cardinal(int(tens), lang))
 
-    return _DECADE.sub(replace, text)
+    return _DECADE.sub(replace, text) if "0" in text else text
