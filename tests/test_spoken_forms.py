@@ -113,6 +113,8 @@ def test_times_and_dates():
                 "At ten thirty A M, again at five P M and at twenty-four hundred.",
             ),
             ("At 9:05 and 14:00.", "At nine oh five and fourteen hundred."),
+            ("At 3:30pm, 10.30 am, 5pm and 7 AM.", "At three thirty P M, ten thirty A M, five P M and seven A M."),
+            ("After WWI and WWII.", "After World War One and World War Two."),
             (
                 "On March 5, 1917 and on 5 March 1917.",
                 "On March fifth, nineteen seventeen and on the fifth of March nineteen seventeen.",
@@ -126,7 +128,7 @@ def test_times_and_dates():
         ],
     )
     check(dates_to_words, [("in March 12 people died", "in March 12 people died"), ("May 1917", "May 1917")])
-    check(times_to_words, [("12:75 and 1:2:3", "12:75 and 1:2:3")])
+    check(times_to_words, [("12:75 and 1:2:3", "12:75 and 1:2:3"), ("at 10.30 then at 14pm", "at 10.30 then at 14pm")])
     check(ratios_to_words, [("a 3:1 ratio", "a three to one ratio")])
     check(decades_to_words, [("30s alone", "30s alone"), ("his 40's", "his forties")])
     check(years_to_words, [("from 1936 to 20 villages", "from nineteen thirty-six to 20 villages")])

@@ -93,6 +93,8 @@ ABBREVIATIONS: tuple[Abbreviation, ...] = (
     _abbr("Ch.", "Chapter"),
     _abbr("fig.", "figure"),
     _abbr("Fig.", "Figure"),
+    _abbr("WWI", "World War One"),
+    _abbr("WWII", "World War Two"),
     # only before a number
     _abbr("No.", "Number", numbered=True),
     _abbr("no.", "number", numbered=True),

@@ -12,7 +12,16 @@ from functools import lru_cache
 from narration.text.spoken_en import ENGLISH
 from narration.text.spoken_lang import SpokenLanguage, cardinal, ordinal, plural_of_number
 
-_CLOCK = re.compile(r"(?<![\w.,:])([01]?\d|2[0-4]):([0-5]\d)(?![\w:]|[.,]\d)(?P<ampm>\s+[AP] M\b)?")
+
+def _ampm(name: str) -> str:
+    return rf"(?P<{name}>\s?(?:[AP] M|[ap]m|[AP]M)\b)"
+
+
+# "10:30", "10.30 am", "3:30pm", "5pm", "5 P M" (what "5 p.m." is by then)
+_CLOCK = re.compile(
+    rf"(?<![\w.,:])(?P<hours>[01]?\d|2[0-4])(?::(?P<minutes>[0-5]\d)(?![:]|[.,]\d){_ampm('ampm1')}?(?!\w)"
+    rf"|\.(?P<dotted>[0-5]\d){_ampm('ampm2')}|{_ampm('ampm3')})"
+)
 _RATIO = re.compile(r"(?<![\w.,:])(\d+):(\d+)(?![\w:]|[.,]\d)")
 _DIGIT = re.compile(r"\d")
 _PHRASE_END = re.compile(r"\s*(?:[,.;:!?)]|\Z)|\s+\d{4}\b")
@@ -21,19 +30,26 @@ _DECADE = re.compile(r"(?<![\w'])'([1-9]0)s\b|(?<![\w.,'])([1-9]0)'?s\b")
 
 def times_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     """``10:30 a.m.`` (``a.m.`` is "A M" by then) -> "ten thirty A M", ``5:05`` -> "five oh five",
-    ``10:00 P M`` -> "ten P M", ``24:00`` -> "twenty-four hundred", ``14:00`` -> "fourteen hundred".
-    Not touched: ``3:1`` (a ratio, see :func:`ratios_to_words`), ``12:75``, ``1:2:3``."""
+    ``10:00 P M`` -> "ten P M", ``3:30pm`` / ``10.30 am`` -> "three thirty P M", "ten thirty A M",
+    ``5pm`` -> "five P M", ``24:00`` -> "twenty-four hundred", ``14:00`` -> "fourteen hundred".
+    Not touched: ``3:1`` (a ratio, see :func:`ratios_to_words`), ``12:75``, ``1:2:3``, ``10.30``
+    without am or pm (a decimal), ``14pm``."""
 
     def replace(match: re.Match[str]) -> str:
-        hours, minutes, ampm = int(match.group(1)), int(match.group(2)), match["ampm"] or ""
+        hours = int(match["hours"])
+        minutes = int(match["minutes"] or match["dotted"] or 0)
+        ampm = match["ampm1"] or match["ampm2"] or match["ampm3"] or ""
+        if ampm and hours > 12:
+            return match.group()
+        ampm = f" {ampm.strip()[0].upper()} M" if ampm else ""
         said = cardinal(hours, lang)
         if minutes:
             said += f" {lang.word('oh')} {cardinal(minutes, lang)}" if minutes < 10 else f" {cardinal(minutes, lang)}"
-        elif not ampm and (hours > 12 or match.group(1).startswith("0") or hours == 0):
+        elif not ampm and (hours > 12 or match["hours"].startswith("0") or hours == 0):
             said += f" {lang.word('hundred')}"
         return said + ampm
 
-    return _CLOCK.sub(replace, text) if ":" in text else text
+    return _CLOCK.sub(replace, text) if _DIGIT.search(text) else text
 
 
 def ratios_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:

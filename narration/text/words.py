@@ -173,7 +173,7 @@ def _tally_words(book: Book, chapters: Sequence[Chapter]) -> tuple[dict[str, _Ta
         texts = [chapter.title, *(section.text for section in chapter.sections)]
         for sentence in (s for text in texts for s in split_sentences(text)):
             sentences += 1
-            for word, opens in _tokens(to_spoken(sentence, language=book.language)):
+            for word, opens in _tokens(to_spoken(sentence)):  # as the plan speaks it (English steps)
                 tally = tallies.setdefault(word if word[0].isupper() else word.lower(), _Tally())
                 tally.count += 1
                 tally.inside += int(not opens and word[0].isupper())
