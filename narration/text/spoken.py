@@ -1,8 +1,10 @@
 """Spoken-form normalisation: what the engine receives for a written sentence.
 
 The scripts stay as written; :func:`to_spoken` composes small ``str -> str`` steps (in
-``spoken_marks``, ``spoken_words`` and ``spoken_numbers``, their data in ``spoken_data``) and
-applies the book's pronunciation lexicon last. Example::
+``spoken_marks``, ``spoken_words``, ``spoken_numbers``, ``spoken_letters``, ``spoken_times``,
+``spoken_amounts`` and ``spoken_digits``; their data in ``spoken_data`` and, for the steps that
+take a ``lang``, per language in ``spoken_en``) and applies the book's pronunciation lexicon
+last. Example::
 
     >>> to_spoken("Lt. Smith served in World War II (pp. 102-103).")
     'Lieutenant Smith served in World War Two, pages one hundred and two to one hundred and three.'

@@ -24,7 +24,7 @@ _TERMINAL_STOP = re.compile(r"\s*(?:\Z|[\"')\]]*\s+[A-Z])")
 
 
 def number_words(written: str, lang: SpokenLanguage = ENGLISH) -> str:
-    """``"1,240,000"`` -> "one million, two hundred and forty thousand"; ``"-3.5"`` -> "minus
+    """``"1,240,000"`` -> "one million two hundred and forty thousand"; ``"-3.5"`` -> "minus
     three point five"."""
     return cardinal(written.replace(",", ""), lang)
 
@@ -102,7 +102,8 @@ def _amount(written: str, currency: Currency, lang: SpokenLanguage) -> str:
 
 def percent_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     """``45%`` -> "forty-five percent", ``12.5 %`` -> "twelve point five percent", ``-3%`` ->
-    "minus three percent". ``per cent`` written out is read by the voice as it is."""
+    "minus three percent". Not touched: ``per cent`` written out (the voice reads it), a ``%``
+    with no number before it, and a number glued to letters (``B52%``)."""
     if "%" not in text:
         return text
     pattern = rf"(?P<neg>{MINUS})?(?<![\w.,])(?P<num>{NUMBER})\s?%"

@@ -215,6 +215,8 @@ NUMERAL_KEYWORDS: tuple[str, ...] = (
     "Page",
     "Pages",
     "Episode",
+    "Number",
+    "Numbers",
     "Mark",
     "Apollo",
     "Vatican",

@@ -154,7 +154,8 @@ def years_to_words(text: str) -> str:
 def unicode_numerals(text: str) -> str:
     """The roman-numeral characters ``Ⅰ Ⅱ Ⅻ ⅳ`` -> ``I II XII iv``, then read as any roman numeral
     in context (``Part Ⅲ`` -> ``Part Three``, ``Henry Ⅷ``); one that no context reads is a number
-    all the same: ``Ⅻ`` alone -> ``twelve``."""
+    all the same: ``Ⅻ`` alone -> ``twelve``. Not touched: ASCII letters (read only in context by
+    the steps after this one) and a run of numeral characters that is no well-formed numeral."""
 
     def replace(match: re.Match[str]) -> str:
         letters = unicodedata.normalize("NFKC", match.group())

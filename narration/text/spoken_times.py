@@ -54,7 +54,8 @@ def times_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
 
 def ratios_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     """``a 3:1 ratio`` -> "a three to one ratio", ``by 10:1`` -> "by ten to one": two numbers joined
-    by a colon that are not a time (run after :func:`times_to_words`)."""
+    by a colon that are not a time (run after :func:`times_to_words`). Not touched: three numbers
+    (``1:2:3``), decimals (``1.5:1``), a colon before words (``Chapter 1: The``)."""
     if ":" not in text:
         return text
     return _RATIO.sub(lambda m: f"{cardinal(int(m[1]), lang)} {lang.word('to')} {cardinal(int(m[2]), lang)}", text)
