@@ -62,6 +62,11 @@ def test_numbers():
             ("A 19th-century house.", "A nineteenth-century house."),
             ("A ratio of 3:1.", "A ratio of three to one."),
             ("Agent 007 had 5-10 days.", "Agent zero zero seven had five to ten days."),
+            ("that \u201cheroic nudity\u201d10 on which", "that heroic nudity ten on which."),
+            (
+                "Concluding L. of G.\u2014 1891 and G.\u20141892",
+                "Concluding L of G, eighteen ninety-one and G, eighteen ninety-two.",
+            ),
         ],
     )
     check(fractions_to_words, [("9/11", "9/11"), ("24/7", "24/7"), ("1/2/1917", "1/2/1917"), ("and/or", "and/or")])
@@ -279,3 +284,15 @@ def test_piper_hears_the_words_not_the_signs():
     said = phonemes(to_spoken(written))
     assert slash not in said and point not in said and f"{my} " not in said
     assert "kw\u02c8\u0254\u02d0\u0279\u027e\u025a" in said  # "quarters"
+
+
+def test_the_words_said_come_from_the_language_data():
+    import dataclasses
+
+    from narration.text.spoken_en import ENGLISH
+
+    british = dataclasses.replace(ENGLISH, words={**ENGLISH.words, "percent": "per cent", "minus": "negative"})
+    assert percent_to_words("5% and -2%", british) == "five per cent and negative two per cent"
+    assert percent_to_words("5%") == "five percent"
+    assert money_to_words("£3", british) == "three pounds"
+    assert acronyms_to_letters("the XKQ", dataclasses.replace(ENGLISH, word_acronyms=frozenset(["XKQ"]))) == "the XKQ"

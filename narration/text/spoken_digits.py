@@ -91,8 +91,10 @@ def numbers_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
         if any(start <= match.start() < end for start, end in codes):
             return match.group()
         number = match["num"]
+        # a footnote number after a quotation or a mark ('"heroic nudity"10') is a word of its own
+        space = " " if match.start() and text[match.start() - 1] in '")]!?' else ""
         if _LEADING_ZERO.fullmatch(number):
-            return " ".join(cardinal(int(d), lang) for d in number)
-        return number_words(("-" if match["neg"] else "") + number, lang)
+            return space + " ".join(cardinal(int(d), lang) for d in number)
+        return space + number_words(("-" if match["neg"] else "") + number, lang)
 
     return re.sub(rf"(?P<neg>{MINUS})?(?<![\w.,])(?P<num>{NUMBER})(?![.,]\d)", replace, text)

@@ -36,7 +36,9 @@ _DASH = "\u2012\u2013\u2014-"  # the hyphen last: a literal, not a range, inside
 # a digit group is part of a larger number when a "," or "." joins it to more digits ("1,240,000", "3.1416")
 _RANGE = re.compile(rf"(?<![\d.{_DASH}])(?<!\d,)(\d+)[ \t]?[{_DASH}][ \t]?(\d+)(?!\w|[,.]\d|[{_DASH}]\d)")
 _YEAR = re.compile(
-    rf"(?:(?<![\w$£€#{_DASH}])|(?<=[a-z]-))(?<!\d[,.])(1[1-9]\d\d|20\d\d)('?s)?(?: to (\d\d)\b)?"
+    # not inside a word, an amount or a date; but "mid-1930s" and "G.—1891"
+    rf"(?:(?<![\w$£€#{_DASH}])|(?<=[a-z]-)|(?<=[^\d\s][\u2012-\u2015]))(?<!\d[,.])"
+    rf"(1[1-9]\d\d|20\d\d)('?s)?(?: to (\d\d)\b)?"
     rf"(?!\w|[,.]\d|[{_DASH}]\d|%|\s?(?:per ?cent|percent)\b)"
 )
 
