@@ -103,6 +103,10 @@ def test_units_and_temperatures():
             ("It fell to −40°C at night.", "It fell to minus forty degrees Celsius at night."),
             ("A fever of 98.6°F.", "A fever of ninety-eight point six degrees Fahrenheit."),
             ("Turn 90° and walk a 10-km loop.", "Turn ninety degrees and walk a ten-kilometre loop."),
+            (
+                "A 45° angle, a 5 kg bag, 5 kg of flour.",
+                "A forty-five-degree angle, a five-kilogram bag, five kilograms of flour.",
+            ),
             ("A room of 3 × 4 m; 3 × 4 is 12.", "A room of three by four metres; three times four is twelve."),
         ],
     )

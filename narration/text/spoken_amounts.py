@@ -20,6 +20,8 @@ NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 MINUS = r"(?:(?<![\w.,%)\]'-])-)"
 _NOT_INSIDE_NUMBER = r"(?![\w]|[.,]\d)"
 _DIGIT = re.compile(r"\d")
+_ARTICLE_BEFORE = re.compile(r"\b[Aa]n?\s+\Z")  # "a 45° angle" -> "a forty-five-degree angle"
+_NOUN_AFTER = re.compile(r"\s+[a-z]")
 _TERMINAL_STOP = re.compile(r"\s*(?:\Z|[\"')\]]*\s+[A-Z])")
 
 
@@ -170,14 +172,18 @@ def _unit_pattern(lang: SpokenLanguage) -> re.Pattern[str]:
 def units_to_words(text: str, lang: SpokenLanguage = ENGLISH) -> str:
     """A unit after a number: ``80 km/h`` -> "eighty kilometres per hour", ``5 mi.`` -> "five miles",
     ``6 ft.`` -> "six feet", ``1 lb.`` -> "one pound", ``−40°C`` -> "minus forty degrees Celsius",
-    ``98.6°F``, ``45°`` -> "forty-five degrees"; ``a 10-km walk`` -> "a ten-kilometre walk". Units
+    ``98.6°F``, ``45°`` -> "forty-five degrees"; ``a 10-km walk`` and ``a 45° angle`` -> "a
+    ten-kilometre walk", "a forty-five-degree angle". Units
     written with a full stop keep it where it also ends the sentence. Not touched: a unit with no
     number before it ("in.", "m"), units that are words ("5 in the morning")."""
 
     def replace(match: re.Match[str]) -> str:
         unit = lang.units[match["unit"]]
         number = ("-" if match["neg"] else "") + match["num"]
-        adjective = match["sep"] == "-"
+        adjective = match["sep"] == "-" or (
+            _ARTICLE_BEFORE.search(text, max(0, match.start() - 4), match.start()) is not None
+            and _NOUN_AFTER.match(text, match.end()) is not None
+        )
         name = unit.singular if adjective or number == "1" else unit.plural
         stop = ""
         if match["unit"].endswith(".") and _TERMINAL_STOP.match(text, match.end()):
