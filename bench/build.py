@@ -107,9 +107,9 @@ def build_command(scripts: Path, jobs: int) -> list[str]:
 def memory_command(scripts: Path, jobs: int, clips: Path) -> list[str]:
     code = (
         "import sys; from pathlib import Path; from narration.model import load_book; "
-        "from narration.audio.build import build_book; "
+        "from narration.build import build_book; "
         "book = load_book(sys.argv[1]); "
-        "build_book(book, out_dir=Path(sys.argv[2]), jobs=int(sys.argv[3]))"
+        "build_book(book, out_dir=Path(sys.argv[2]), jobs=int(sys.argv[3]), publish=False)"
     )
     return [sys.executable, "-c", code, str(scripts), str(scripts.parent / "output"), str(jobs)]
 

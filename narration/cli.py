@@ -6,8 +6,10 @@ code 1; Ctrl-C exits 130 with what was already made kept.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -17,6 +19,7 @@ from narration.commands.options import (
     CACHE_OPTION,
     CHAPTERS_OPTION,
     ENGINE_OPTION,
+    NO_WAIT_OPTION,
     OUT_OPTION,
     SCRIPTS_OPTION,
     VOICE_OPTION,
@@ -27,7 +30,7 @@ from narration.errors import NarrationError
 class NarrationGroup(click.Group):
     """Turns domain errors into ClickException, so no traceback reaches the user."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except NarrationError as exc:
@@ -53,6 +56,19 @@ def cli(verbose: int) -> None:
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _notify(message: str) -> None:
+    click.echo(message, err=True)
+
+
+@contextlib.contextmanager
+def book_lock(root: Path, command: str, no_wait: bool) -> Iterator[None]:
+    """Hold the lock of the book in ``root`` (see :mod:`narration.lock`), saying whom it waits for."""
+    from narration.lock import BookLock
+
+    with BookLock(root, command).hold(wait=not no_wait, notify=_notify):
+        yield
+
+
 # --- split -------------------------------------------------------------------------------------
 
 
@@ -72,6 +88,7 @@ def cli(verbose: int) -> None:
 @click.option("--encoding", help="Encoding of SOURCE when it is not UTF-8, e.g. cp1252 or latin-1.")
 @click.option("--dry-run", is_flag=True, help="Print the report, write nothing.")
 @click.option("--force", is_flag=True, help="Replace chapter scripts already in --out (your edits are lost).")
+@NO_WAIT_OPTION
 def split(
     source: Path,
     out_dir: Path,
@@ -81,6 +98,7 @@ def split(
     encoding: str | None,
     dry_run: bool,
     force: bool,
+    no_wait: bool,
 ) -> None:
     """Split SOURCE (.txt or Markdown) into chapter scripts OUT/NN-slug.md.
 
@@ -96,7 +114,11 @@ def split(
     from narration.text.split import format_report, split_file, write_scripts
 
     result = split_file(source, out_dir, title=title, author=author, language=language, encoding=encoding)
-    write_scripts(result, out_dir, force=force, dry_run=dry_run)
+    if dry_run:
+        write_scripts(result, out_dir, force=force, dry_run=True)
+    else:
+        with book_lock(out_dir.resolve().parent, "narration split", no_wait):
+            write_scripts(result, out_dir, force=force)
     click.echo(format_report(result, out_dir, dry_run=dry_run))
     for warning in result.report.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -113,6 +135,7 @@ def split(
 @CACHE_OPTION
 @CHAPTERS_OPTION
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+@NO_WAIT_OPTION
 def synth(
     scripts_dir: Path,
     engine: str | None,
@@ -121,6 +144,7 @@ def synth(
     cache_dir: Path | None,
     chapters: list[int] | None,
     progress: bool | None,
+    no_wait: bool,
 ) -> None:
     """Synthesise every clip the scripts need that is not in the cache yet.
 
@@ -140,9 +164,10 @@ def synth(
 
     book = load_book(scripts_dir)
     show = click.get_text_stream("stderr").isatty() if progress is None else progress
-    result = synthesize_book(
-        book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=show, chapters=chapters
-    )
+    with book_lock(book.root, "narration synth", no_wait):
+        result = synthesize_book(
+            book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=show, chapters=chapters
+        )
     click.echo(format_result(result))
 
 
@@ -201,6 +226,7 @@ def voices(engines: tuple[str, ...]) -> None:
 @CHAPTERS_OPTION
 @click.option("--base-url", help="Address the output folder is served at, for the feed (http/https).")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: when on a terminal).")
+@NO_WAIT_OPTION
 def build_command(
     scripts_dir: Path,
     out_dir: Path,
@@ -209,6 +235,7 @@ def build_command(
     chapters: list[int] | None,
     base_url: str | None,
     progress: bool | None,
+    no_wait: bool,
 ) -> None:
     """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed and the page.
 
@@ -223,18 +250,22 @@ def build_command(
       narration build --profile acx --jobs 2
       narration build --base-url https://example.org/book/
     """
-    from narration.audio.build import build, summary
+    from narration.build import build, summary
     from narration.model import load_book
-    from narration.publish.api import publish
-    from narration.publish.settings import check_base_url
 
     book = load_book(scripts_dir)
-    for url in (base_url, book.config.publish.base_url):
-        if url is not None:
-            check_base_url(url)  # before any audio work, not after it
     show = click.get_text_stream("stderr").isatty() if progress is None else progress
-    report = build(book, out_dir=out_dir, jobs=jobs, profile=profile, chapters=chapters, progress=show)
-    publish(report.result, base_url=base_url, config=book.config.publish)
+    report = build(
+        book,
+        out_dir=out_dir,
+        jobs=jobs,
+        profile=profile,
+        chapters=chapters,
+        progress=show,
+        base_url=base_url,
+        wait=not no_wait,
+        notify=_notify,
+    )
     click.echo(summary(report))
 
 
@@ -259,10 +290,12 @@ def serve(out_dir: Path, host: str, port: int) -> None:
       narration serve                               # http://127.0.0.1:8000/, this machine
       narration serve --host 0.0.0.0 --port 8080    # phones on the same network too
     """
+    from werkzeug.serving import BaseWSGIServer
+
     from narration.publish.serve import serve as run_server
     from narration.publish.serve import server_url
 
-    def ready(server) -> None:
+    def ready(server: BaseWSGIServer) -> None:
         url = server_url(server)
         click.echo(f"Serving {out_dir} at {url}")
         click.echo(f"Podcast feed: {url}feed.xml   (Ctrl-C to stop)")

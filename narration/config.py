@@ -101,7 +101,7 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> Any:
             log.warning("%s: unknown key %r ignored", where, key)
             continue
         hint = hints[key]
-        if dataclasses.is_dataclass(hint):
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
             kwargs[key] = _coerce(hint, value, f"{where} [{key}]")

@@ -65,3 +65,7 @@ class PublishError(NarrationError):
 
 class ServeError(NarrationError):
     """The local server cannot start."""
+
+
+class LockError(NarrationError):
+    """Another run holds the book's lock (and this one was told not to wait, or gave up)."""

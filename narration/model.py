@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -87,6 +88,16 @@ class Book:
     def word_count(self) -> int:
         return sum(c.word_count for c in self.chapters)
 
+    def select(self, numbers: Sequence[int] | None) -> tuple[Chapter, ...]:
+        """The chapters with these 1-based numbers, in order (all when None); :class:`InputError`
+        for a number the book does not have."""
+        if numbers is None:
+            return self.chapters
+        missing = [n for n in numbers if not 1 <= n <= len(self.chapters)]
+        if missing:
+            raise InputError(f"no chapter {missing[0]}: the book has {len(self.chapters)} chapters")
+        return tuple(self.chapters[n - 1] for n in sorted(set(numbers)))
+
 
 def slugify(text: str, max_len: int = 60) -> str:
     """ASCII, lower-case, hyphenated: ``"From the “Third Period”..."`` -> ``"from-the-third-period"``."""
@@ -144,8 +155,8 @@ def render_script(title: str, sections: list[Section] | tuple[Section, ...]) -> 
 
 
 def script_paths(scripts_dir: Path) -> list[Path]:
-    paths = [p for p in Path(scripts_dir).glob("*.md") if _SCRIPT_NAME.match(p.name)]
-    return sorted(paths, key=lambda p: (int(_SCRIPT_NAME.match(p.name).group(1)), p.name))
+    numbered = [(match, p) for p in Path(scripts_dir).glob("*.md") if (match := _SCRIPT_NAME.match(p.name))]
+    return [p for _, p in sorted(numbered, key=lambda mp: (int(mp[0].group(1)), mp[1].name))]
 
 
 def load_chapter(path: Path, number: int) -> Chapter:
@@ -154,7 +165,8 @@ def load_chapter(path: Path, number: int) -> Chapter:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     stem = path.stem
-    fallback = _SCRIPT_NAME.match(path.name).group(2).replace("-", " ").capitalize()
+    match = _SCRIPT_NAME.match(path.name)
+    fallback = (match.group(2) if match else stem).replace("-", " ").capitalize()
     title, sections = parse_script(raw, fallback)
     return Chapter(number=number, title=title, slug=stem, sections=sections, path=path)
 

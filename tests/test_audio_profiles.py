@@ -9,8 +9,8 @@ import pytest
 from audio_support import decode, make_book
 from mutagen.mp3 import MP3
 
-from narration.audio.build import build
 from narration.audio.profiles import get_profile
+from narration.build import build
 from narration.errors import ConfigError
 from narration.model import load_book
 

@@ -23,8 +23,8 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from scipy.signal import resample_poly
 
-from narration.audio.build import BuildReport, build
 from narration.audio.manifest import load_manifest
+from narration.build import BuildReport, build
 from narration.errors import CacheError
 from narration.model import load_book
 

@@ -38,7 +38,6 @@ from narration.audio.layout import UnitLayout
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
 from narration.errors import AudioError
-from narration.synth.cache import verified_wav
 from narration.synth.types import Clip
 
 ROOM_TONE_SEED = 1770  # room tone is the same noise on every run, so masters are reproducible
@@ -65,7 +64,7 @@ def master_rate(clip_rate: int, profile: Profile) -> int:
 
 def load_clip(clip: Clip) -> AudioSegment:
     """A clip as 16-bit mono (pydub), its checksum checked."""
-    data = verified_wav(clip.path, clip.sha256)
+    data = clip.read_verified()
     try:
         audio = AudioSegment.from_wav(io.BytesIO(data))
     except (OSError, ValueError) as exc:

@@ -19,7 +19,7 @@ class OutputState:
     def __init__(self, out_dir: Path, entries: dict[str, dict[str, object]] | None = None) -> None:
         self.out_dir = Path(out_dir)
         self.entries = entries or {}
-        self.touched: set[str] = set()  # outputs this build checked or wrote
+        self.touched: set[str] = set()  # outputs this build kept or wrote
         self._saved = json.dumps(self.entries, sort_keys=True)
 
     @classmethod
@@ -38,7 +38,7 @@ class OutputState:
             return str(Path(path).resolve())
 
     def current(self, path: Path, key: str) -> bool:
-        self.touched.add(self._name(path))
+        """Whether ``path`` was written from ``key`` and is still there, whole (changes nothing)."""
         entry = self.entries.get(self._name(path))
         if not isinstance(entry, dict) or entry.get("key") != key:
             return False
@@ -47,7 +47,12 @@ class OutputState:
         except OSError:
             return False
 
+    def keep(self, path: Path) -> None:
+        """This build uses ``path`` as it is (so :meth:`remove_untouched` spares it)."""
+        self.touched.add(self._name(path))
+
     def record(self, path: Path, key: str) -> None:
+        """This build wrote ``path`` from ``key``."""
         self.touched.add(self._name(path))
         self.entries[self._name(path)] = {"key": key, "size": Path(path).stat().st_size}
 

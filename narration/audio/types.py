@@ -40,3 +40,6 @@ class BuildResult:
     cover: Path
     duration: float  # seconds, of the complete book
     chapters: tuple[ChapterOutput, ...]
+    # a progressive build: ``chapters`` are those finished so far, and the M4B and MP3 (and so the
+    # EPUB) are still to be assembled; publishing lists them as "in progress"
+    in_progress: bool = False

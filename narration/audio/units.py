@@ -16,7 +16,6 @@ import dataclasses
 import json
 import logging
 import math
-import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -212,14 +211,27 @@ def load_codecs() -> None:
     threadpool_limits(limits=1, user_api="blas")
 
 
-def start_worker() -> None:
-    """A pool worker: one BLAS thread (see :func:`load_codecs`), Ctrl-C left to the parent (which
-    shuts the pool down)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    load_codecs()
+@dataclass(frozen=True)
+class UnitTask:
+    """One unit to make (sent to a worker process)."""
+
+    layout: UnitLayout
+    key: str
+    profile: Profile
+    cache_root: Path
+    what: str  # the chapter it belongs to, for messages
 
 
-def render_task(task: tuple[UnitLayout, str, Profile, Path, str]) -> Unit:
-    """:func:`render_unit` of ``(layout, key, profile, cache root, what)``, for a process pool."""
-    layout, key, profile, root, what = task
-    return render_unit(layout, key, profile, UnitCache(root), what)
+@dataclass(frozen=True)
+class UnitSetup:
+    """A unit worker's state: the codecs imported and one BLAS thread (see :func:`load_codecs`)."""
+
+    identity: str = "units"
+
+    def build(self) -> None:
+        load_codecs()
+
+
+def render_task(state: None, task: UnitTask) -> Unit:
+    """:func:`render_unit` of a :class:`UnitTask` (the mastering job's function)."""
+    return render_unit(task.layout, task.key, task.profile, UnitCache(task.cache_root), task.what)

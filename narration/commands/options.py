@@ -50,3 +50,9 @@ CACHE_OPTION = click.option(
 CHAPTERS_OPTION = click.option(
     "--chapters", callback=_chapters_option, help="Only these chapters (numbers and ranges), e.g. 1-3,5."
 )
+
+NO_WAIT_OPTION = click.option(
+    "--no-wait",
+    is_flag=True,
+    help="If another run is writing this book, fail at once (saying who) instead of waiting for it.",
+)

@@ -155,7 +155,7 @@ class ClipCache:
 
         Not flushed to disk before the rename (that stalled synthesis by 2-3 %): a killed run
         leaves whole clips or none, and a clip a power cut damaged is caught by its size here or
-        by its checksum when the audio stage reads it (:func:`verified_wav`).
+        by its checksum when the audio stage reads it (:meth:`Clip.read_verified`).
         """
         data = wav_bytes(samples, sample_rate)
         wav = self.wav_path(key)
@@ -175,19 +175,6 @@ class ClipCache:
         except OSError as exc:
             raise cache_error(self.root, "write", exc) from exc
         return meta
-
-
-def verified_wav(path: Path, sha256: str | None) -> bytes:
-    """The bytes of a cached clip, checked against its checksum. A damaged clip is removed (the
-    next run makes it again) and reported as a :class:`CacheError`."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise CacheError(f"cannot read clip {path}: {exc.strerror or exc}") from exc
-    if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
-        Path(path).unlink(missing_ok=True)
-        raise CacheError(f"clip {path} is damaged (checksum differs); it was removed: run again to make it anew")
-    return data
 
 
 def _parse_meta(text: str) -> ClipMeta | None:

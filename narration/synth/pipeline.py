@@ -10,20 +10,20 @@ clip with its sentence times. A second run over unchanged scripts makes nothing.
 from __future__ import annotations
 
 import logging
-import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from narration.errors import ConfigError, EngineError
+from narration.executors import Executor, Job, LocalProcesses, Workers, cores
 from narration.model import Book
 from narration.synth.cache import ClipCache, ClipMeta
 from narration.synth.engines import Engine, EngineSpec, engine_info, get_engine, identity_digest
 from narration.synth.plan import Piece, Plan, Speech, build_plan
 from narration.synth.progress import Tracker
 from narration.synth.types import Clip, SentenceSpan, SynthResult
-from narration.synth.workers import make_clips
+from narration.synth.workers import ClipAudio, ClipTask, clip_job, make_clips
 from narration.text.spoken import load_lexicon
 
 log = logging.getLogger(__name__)
@@ -82,14 +82,6 @@ def resolve_options(
     return SynthOptions(spec, jobs, folder, picked, progress)
 
 
-def cores() -> int:
-    """Cores this process may use (the default number of jobs)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def _names(configured: str, name: str) -> bool:
     """Whether ``book.toml``'s engine is the engine ``name``."""
     try:
@@ -117,6 +109,42 @@ def scan(cache: ClipCache, plan: Plan) -> tuple[dict[str, ClipMeta], dict[str, P
     return found, missing
 
 
+@dataclass(frozen=True)
+class Pending:
+    """A synthesis planned but not run: the book's clips found in the cache and the ones to make."""
+
+    options: SynthOptions
+    engine_name: str
+    plan: Plan
+    cache: ClipCache
+    found: dict[str, ClipMeta]
+    missing: dict[str, Piece]
+    started: float
+
+    @property
+    def job(self) -> Job[ClipTask, ClipAudio]:
+        return clip_job(self.options.spec)
+
+    def tasks(self) -> list[ClipTask]:
+        """The clips to make in reading order, chapter by chapter (so chapters finish one after
+        another), longest first within a chapter (so a chapter's last clips to finish are short)."""
+        first_chapter: dict[str, int] = {}
+        for item in self.plan.items:
+            for piece in item.pieces:
+                first_chapter.setdefault(piece.key, item.chapter)
+        ordered = sorted(self.missing.items(), key=lambda kv: (first_chapter[kv[0]], -kv[1].chars))
+        return [ClipTask(key, piece.spoken) for key, piece in ordered]
+
+    def tracker(self, on_clip: Callable[[ClipMeta], None] | None = None) -> Tracker:
+        """Counts (and shows, when asked) the clips made as they are stored."""
+        return Tracker(self.plan, self.missing, self.options.progress, on_clip)
+
+    def workers_wanted(self) -> int:
+        """Never more workers than clips, nor than the engine allows (gTTS: requests in flight)."""
+        cap = engine_info(self.options.spec.engine).max_jobs or self.options.jobs
+        return max(1, min(self.options.jobs, len(self.missing), cap))
+
+
 def synthesize_book(
     book: Book,
     *,
@@ -126,62 +154,90 @@ def synthesize_book(
     cache_dir: Path | None = None,
     progress: bool = False,
     chapters: Sequence[int] | None = None,
-    before_making: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> SynthResult:
     """Make every missing clip of ``book`` (or of the ``chapters`` given, 1-based) and return all clips.
 
     ``titles`` is keyed by ``chapter.slug``, ``sections`` by ``section.id`` (an empty tuple for a
-    section with nothing to say). ``None`` options default from ``book.config.synth``.
-    ``before_making(clips, jobs)`` is called when there are clips to make, once the processes that
-    make them are running (no process is forked after it).
+    section with nothing to say). ``None`` options default from ``book.config.synth``; the clips
+    are made by ``executor`` (default: ``jobs`` local processes).
     """
     options = resolve_options(
         book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=progress, chapters=chapters
     )
-    return run_synthesis(book, options, before_making=before_making)
+    return run_synthesis(book, options, executor=executor)
 
 
 def run_synthesis(
     book: Book,
     options: SynthOptions,
     on_clip: Callable[[ClipMeta], None] | None = None,
-    before_making: Callable[[int, int], None] | None = None,
+    executor: Executor | None = None,
 ) -> SynthResult:
     """:func:`synthesize_book` with resolved options; ``on_clip`` is called as each clip is stored."""
+    pending = plan_synthesis(book, options)
+    if not pending.missing:
+        return finish(pending, None, on_clip)
+    chosen = executor if executor is not None else LocalProcesses(options.jobs)
+    with chosen.start(pending.job.setup, pending.workers_wanted()) as workers:
+        return finish(pending, workers, on_clip)
+
+
+def plan_synthesis(book: Book, options: SynthOptions) -> Pending:
+    """Plan the book's clips and look each up in the cache (a stat and a sidecar read each, no model
+    loaded); nothing is written. The cache folder is checked writable when clips are missing."""
     started = time.monotonic()
     engine = get_engine(options.spec)
     plan = plan_book(book, engine, options.chapters)
     cache = ClipCache(options.cache_dir)
     found, missing = scan(cache, plan)
-    tracker = Tracker(plan, missing, options.progress, on_clip)
     if missing:
         cache.prepare()
-        jobs = _jobs(options, len(missing))
-        log.info("making %d clips with %s, %d job(s)", len(missing), engine.name, jobs)
-        tasks = [(key, piece.spoken) for key, piece in sorted(missing.items(), key=lambda kv: -kv[1].chars)]
-        running = None if before_making is None else lambda: before_making(len(missing), jobs)
-        make_clips(options.spec, cache.root, tasks, jobs, tracker, running)
-    result = assemble(plan, cache, {**found, **tracker.made})
-    result.made, result.reused = len(tracker.made), len(found)
+    return Pending(options, engine.name, plan, cache, found, missing, started)
+
+
+def finish(pending: Pending, workers: Workers | None, on_clip: Callable[[ClipMeta], None] | None = None) -> SynthResult:
+    """Make the pending clips on ``workers`` (started for ``pending.job``; None when none are
+    missing), storing each as it comes back, and return all the book's clips."""
+    tracker = pending.tracker(on_clip)
+    if pending.missing:
+        if workers is None:
+            raise ValueError("clips are missing but no workers were started")
+        log.info("making %d clips with %s, %d worker(s)", len(pending.missing), pending.engine_name, workers.size)
+        with tracker:
+            make_clips(workers, pending.job, pending.cache, pending.tasks(), tracker.done)
+    result = assemble(pending.plan, pending.cache, {**pending.found, **tracker.made})
+    result.made, result.reused = len(tracker.made), len(pending.found)
     result.audio_seconds_made = tracker.seconds
-    result.elapsed = time.monotonic() - started
+    result.elapsed = time.monotonic() - pending.started
     return result
-
-
-def _jobs(options: SynthOptions, pieces: int) -> int:
-    """Never more processes than pieces, nor than the engine allows (gTTS: requests in flight)."""
-    cap = engine_info(options.spec.engine).max_jobs or options.jobs
-    return max(1, min(options.jobs, pieces, cap))
 
 
 def make_clip(cache: ClipCache, piece: Piece, meta: ClipMeta) -> Clip:
     spans = tuple(SentenceSpan(a, b, text) for (a, b), text in zip(meta.boundaries, piece.written, strict=True))
-    return Clip(piece.key, cache.wav_path(piece.key), meta.sample_rate, meta.duration, spans, meta.sha256)
+    return Clip(
+        piece.key,
+        cache.wav_path(piece.key),
+        meta.sample_rate,
+        meta.duration,
+        spans,
+        meta.sha256,
+        cache.meta_path(piece.key),
+    )
 
 
-def assemble(plan: Plan, cache: ClipCache, metas: dict[str, ClipMeta]) -> SynthResult:
-    result = SynthResult()
+def assemble(
+    plan: Plan,
+    cache: ClipCache,
+    metas: dict[str, ClipMeta],
+    chapter: int | None = None,
+    into: SynthResult | None = None,
+) -> SynthResult:
+    """The clips of every item of the plan (or of one ``chapter``), added to ``into`` if given."""
+    result = into if into is not None else SynthResult()
     for item in plan.items:
+        if chapter is not None and item.chapter != chapter:
+            continue
         clips = tuple(make_clip(cache, piece, metas[piece.key]) for piece in item.pieces)
         target = result.titles if item.kind == "title" else result.sections
         target[item.id] = clips

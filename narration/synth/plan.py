@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from narration.errors import ConfigError, InputError
+from narration.errors import ConfigError
 from narration.model import Book, Chapter
 from narration.synth.cache import clip_key
 from narration.text.sentences import chunk_sentences, split_sentences
@@ -82,13 +82,8 @@ def parse_ranges(text: str) -> list[int]:
 
 
 def select_chapters(book: Book, numbers: Sequence[int] | None) -> tuple[Chapter, ...]:
-    """The chapters with these 1-based numbers (all when None); :class:`InputError` for a missing one."""
-    if numbers is None:
-        return book.chapters
-    missing = [n for n in numbers if not 1 <= n <= len(book.chapters)]
-    if missing:
-        raise InputError(f"no chapter {missing[0]}: the book has {len(book.chapters)} chapters")
-    return tuple(book.chapters[n - 1] for n in sorted(set(numbers)))
+    """:meth:`Book.select` (kept for callers of the synth stage's API)."""
+    return book.select(numbers)
 
 
 def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from narration.synth.cache import ClipMeta
 from narration.synth.plan import Piece, Plan
@@ -41,7 +41,7 @@ class Tracker:
         self.sections_total = len(self.waiting)
         self.sections_done = 0
         self._progress = _progress_bar() if show else None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Tracker:
         if self._progress is not None:

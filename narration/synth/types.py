@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from narration.errors import CacheError
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,38 @@ class Clip:
     duration: float  # seconds
     sentences: tuple[SentenceSpan, ...]
     sha256: str | None = None  # of the WAV file, checked by whoever reads it (None: not known)
+    sidecar: Path | None = None  # the cache's record of the clip (its checksum as now stored)
+
+    def read_verified(self) -> bytes:
+        """The clip's WAV bytes, checked against :attr:`sha256`.
+
+        A clip damaged in place is removed (the next run makes it again) and reported as a
+        :class:`CacheError`. A clip that another writer replaced, whole, since this run looked it
+        up (its sidecar now matches it) is left alone: the error asks for a new run.
+        """
+        try:
+            data = Path(self.path).read_bytes()
+        except OSError as exc:
+            raise CacheError(f"cannot read clip {self.path}: {exc.strerror or exc}") from exc
+        if self.sha256 is None:
+            return data
+        actual = hashlib.sha256(data).hexdigest()
+        if actual == self.sha256:
+            return data
+        if actual == _recorded_sha256(self.sidecar):
+            raise CacheError(f"clip {self.path} was made again by another run meanwhile: run again to use it")
+        Path(self.path).unlink(missing_ok=True)
+        raise CacheError(f"clip {self.path} is damaged (checksum differs); it was removed: run again to make it anew")
+
+
+def _recorded_sha256(sidecar: Path | None) -> str | None:
+    if sidecar is None:
+        return None
+    try:
+        value = json.loads(Path(sidecar).read_text(encoding="utf-8")).get("sha256")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
 
 
 @dataclass

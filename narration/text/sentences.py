@@ -151,7 +151,8 @@ def cut_sentence(sentence: str, max_chars: int) -> list[str]:
             cut = _first_cut_after(space_cuts, start + max_chars, len(sentence))
             log.warning("a word of %d characters is longer than the engine's limit (%d)", cut - start, max_chars)
         parts.append(sentence[start:cut].strip())
-        start = _LEADING_SPACE.match(sentence, cut).end()
+        match = _LEADING_SPACE.match(sentence, cut)
+        start = match.end() if match else cut
     if start < len(sentence):
         parts.append(sentence[start:])
     return [part for part in parts if part]

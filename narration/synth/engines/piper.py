@@ -134,11 +134,15 @@ class PiperEngine:
             yield AudioChunk(samples=chunk.audio_int16_array, sample_rate=chunk.sample_rate)
 
 
+NOISE_SEED = 1770  # seeds onnxruntime's generator of the voice's noise when a model is loaded
+
+
 def _load_voice(model: Path, config: dict[str, Any]) -> Any:
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
 
+    onnxruntime.set_seed(NOISE_SEED)  # the voice's noise: the same sentences in the same order, the same audio
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1

@@ -1,0 +1,283 @@
+"""Where a stage's work runs: the seam between the stages and the machines that do their work.
+
+A stage describes its work as a :class:`Job`: a picklable *setup* (what each worker builds once and
+keeps, e.g. a loaded voice) and a module-level function run on each task with that state. The
+driver chooses the :class:`Executor` (:class:`InProcess` for one job or a warm studio,
+:class:`LocalProcesses` for a process pool; a cluster client plugs in the same way) and hands it to
+the stage, which neither knows nor cares where its tasks run.
+
+Two rules make this safe with ``fork``:
+
+- :meth:`Executor.start` starts the workers (forking a pool) and returns them, starting no thread.
+  Threads (a progress bar, :meth:`Workers.warm_up` of in-process workers) come only once every
+  executor of a build has started: the driver starts them all first, then warms them up.
+- A worker's state is built by ``setup.build()`` once per worker process (once per executor for
+  :class:`InProcess`) and kept for every task with the same ``setup.identity``.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, Protocol, TypeVar
+
+from narration.errors import EngineError, NarrationError
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class WorkerSetup(Protocol):
+    """What a worker builds once and reuses for every task (picklable: it is sent to workers)."""
+
+    @property
+    def identity(self) -> str:
+        """Equal identities build interchangeable states (the key of a worker's kept state)."""
+        ...
+
+    def build(self) -> Any:
+        """Build the state (e.g. load a voice). Raise :class:`NarrationError` for a clean failure."""
+        ...
+
+
+@dataclass(frozen=True)
+class Job(Generic[T, R]):
+    """A stage's work: ``run(state, task)`` for each task, ``state`` built from ``setup``.
+
+    ``run`` must be a module-level function (it is pickled by name); ``key`` names a task by its
+    content (a cluster uses it so equal work is done once).
+    """
+
+    name: str
+    setup: WorkerSetup
+    run: Callable[[Any, T], R]
+    key: Callable[[T], str] | None = None
+
+
+class Workers(Protocol):
+    """Running workers of one :meth:`Executor.start`; a context manager that stops them."""
+
+    size: int
+
+    def map_unordered(self, job: Job[T, R], tasks: Sequence[T]) -> Iterator[R]:
+        """Run every task, yielding results as they complete; the first failure is raised."""
+        ...
+
+    def submit(self, job: Job[T, R], task: T) -> Future[R]:
+        """Queue one task; its result (or failure) arrives in the future."""
+        ...
+
+    def warm_up(self) -> None:
+        """Begin building the workers' state now, in the background if it is built in this process
+        (a thread: call it only once every executor of the build has started)."""
+        ...
+
+    def __enter__(self) -> Workers: ...
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+
+class Executor(Protocol):
+    """Starts workers for a job's setup."""
+
+    def start(self, setup: WorkerSetup, tasks: int) -> Workers:
+        """Workers ready to run tasks of ``setup`` (at most as many as ``tasks``)."""
+        ...
+
+
+def cores() -> int:
+    """Cores this process may use: the default number of jobs, for every stage."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --- in this process -------------------------------------------------------------------------------
+
+
+class InProcess:
+    """Runs tasks in the calling process. States are kept for the executor's life, so a
+    long-running caller (the studio) loads a voice once and reuses it for every build.
+
+    The state is built by the first task, or in a thread from :meth:`_Serial.warm_up` (a voice
+    loads, or the codecs import, while the caller does other work); the first task waits for it.
+    """
+
+    def __init__(self) -> None:
+        self._states: dict[str, Future[Any]] = {}
+        self._lock = threading.Lock()
+
+    def state(self, setup: WorkerSetup) -> Any:
+        return self._building(setup, background=False).result()
+
+    def _building(self, setup: WorkerSetup, background: bool) -> Future[Any]:
+        with self._lock:
+            future = self._states.get(setup.identity)
+            if future is None:
+                future = self._states[setup.identity] = Future()
+                if background:
+                    threading.Thread(target=_build_into, args=(setup, future), daemon=True).start()
+                else:
+                    _build_into(setup, future)
+        return future
+
+    def start(self, setup: WorkerSetup, tasks: int) -> _Serial:
+        return _Serial(self, setup)
+
+
+def _build_into(setup: WorkerSetup, future: Future[Any]) -> None:
+    try:
+        future.set_result(setup.build())
+    except BaseException as exc:  # handed to the first task, which raises it
+        future.set_exception(exc)
+
+
+class _Serial:
+    size = 1
+
+    def __init__(self, owner: InProcess, setup: WorkerSetup) -> None:
+        self.owner = owner
+        self.setup = setup
+
+    def warm_up(self) -> None:
+        self.owner._building(self.setup, background=True)
+
+    def map_unordered(self, job: Job[T, R], tasks: Sequence[T]) -> Iterator[R]:
+        state = self.owner.state(job.setup)
+        for task in tasks:
+            yield job.run(state, task)
+
+    def submit(self, job: Job[T, R], task: T) -> Future[R]:
+        """Runs the task now (this process has no one else to hand it to)."""
+        future: Future[R] = Future()
+        try:
+            future.set_result(job.run(self.owner.state(job.setup), task))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
+    def __enter__(self) -> _Serial:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        return None
+
+
+# --- a local process pool ------------------------------------------------------------------------
+
+
+class LocalProcesses:
+    """A pool of ``jobs`` processes on this machine (fork where there is one: workers start at once
+    and inherit what the parent imported). With one job, or one task, work stays in-process."""
+
+    def __init__(self, jobs: int) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, not {jobs}")
+        self.jobs = jobs
+        self._local = InProcess()
+
+    def start(self, setup: WorkerSetup, tasks: int) -> Workers:
+        size = max(1, min(self.jobs, tasks))
+        if size == 1:
+            return self._local.start(setup, tasks)
+        return _Pool(setup, size)
+
+
+class _Pool:
+    """``multiprocessing.Pool`` whose processes build their state once (the pool's initializer).
+
+    Workers ignore SIGINT (the parent decides) and turn the SIGTERM of ``terminate`` into a clean
+    exit, so atomic writes in flight remove their temp files. On any exception (Ctrl-C included)
+    the pool is terminated; results already handed back are kept by the caller.
+    """
+
+    def __init__(self, setup: WorkerSetup, size: int) -> None:
+        self.size = size
+        self.setup = setup
+        self.pool = _context().Pool(size, initializer=_init_worker, initargs=(setup,))
+
+    def map_unordered(self, job: Job[T, R], tasks: Sequence[T]) -> Iterator[R]:
+        if job.setup.identity != self.setup.identity:
+            raise ValueError(f"{job.name}: workers were started for another setup")
+        run = _Call(job.run)
+        yield from self.pool.imap_unordered(run, tasks)
+
+    def warm_up(self) -> None:
+        return None  # each process built its state when it started
+
+    def submit(self, job: Job[T, R], task: T) -> Future[R]:
+        if job.setup.identity != self.setup.identity:
+            raise ValueError(f"{job.name}: workers were started for another setup")
+        future: Future[R] = Future()
+        self.pool.apply_async(_Call(job.run), (task,), callback=future.set_result, error_callback=future.set_exception)
+        return future
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc_type is None:
+            self.pool.close()
+        else:
+            self.pool.terminate()
+        self.pool.join()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass
+class _WorkerState:
+    """This process's state as a pool worker (set once by the pool's initializer)."""
+
+    value: Any = None
+    error: NarrationError | None = None
+
+
+_WORKER = _WorkerState()  # per pool process; the parent never reads it
+
+
+def _init_worker(setup: WorkerSetup) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
+    try:
+        _WORKER.value = setup.build()
+    except NarrationError as exc:
+        _WORKER.error = exc
+    except Exception as exc:  # anything else would make the pool restart this process forever
+        _WORKER.error = EngineError(f"cannot start a worker ({setup.identity}): {type(exc).__name__}: {exc}")
+
+
+def _exit_on_terminate(signum: int, frame: object) -> None:
+    raise SystemExit(1)  # unwinds, so atomic writes remove their temp files
+
+
+@dataclass(frozen=True)
+class _Call(Generic[T, R]):
+    """A job's function bound to this worker's state (picklable: the function goes by name)."""
+
+    run: Callable[[Any, T], R]
+
+    def __call__(self, task: T) -> R:
+        if _WORKER.error is not None:
+            raise _WORKER.error
+        return self.run(_WORKER.value, task)
