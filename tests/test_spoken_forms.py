@@ -11,10 +11,9 @@ from narration.synth import plan as plan_module
 from narration.synth.plan import Speech, build_plan
 from narration.text import spoken
 from narration.text.sentences import split_sentences
-from narration.text.spoken import STEPS, steps_for, to_spoken
+from narration.text.spoken import STEPS, spoken_language, steps_for, to_spoken
 from narration.text.spoken_amounts import fractions_to_words, money_to_words, percent_to_words, units_to_words
 from narration.text.spoken_digits import numbers_to_words, ordinals_to_words, symbols_to_words
-from narration.text.spoken_lang import spoken_language
 from narration.text.spoken_letters import acronyms_to_letters, spells
 from narration.text.spoken_numbers import heading_numerals, regnal_numerals, unicode_numerals, years_to_words
 from narration.text.spoken_times import dates_to_words, decades_to_words, ratios_to_words, times_to_words

@@ -24,11 +24,12 @@ import numpy as np
 from narration import fsutil
 from narration.errors import InputError
 from narration.model import Book
-from narration.synth.cache import ClipCache, verified_wav, wav_bytes
-from narration.synth.engines import identity_digest
+from narration.synth.cache import ClipCache, wav_bytes
+from narration.synth.engines import get_engine, identity_digest
 from narration.synth.pipeline import resolve_options
 from narration.synth.plan import Piece, Speech, make_pieces, select_chapters
-from narration.synth.workers import Worker
+from narration.synth.types import Clip
+from narration.synth.workers import ClipTask, Speaker, store
 from narration.text.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
@@ -77,20 +78,21 @@ def say_text(
     lexicon to the WAV file ``out``; :class:`InputError` when there is nothing to say."""
     texts = [text] if isinstance(text, str) else list(text)
     options = resolve_options(book, engine=engine, voice=voice, cache_dir=cache_dir, jobs=1)
-    worker = Worker(options.spec, options.cache_dir)
+    speaker = Speaker(get_engine(options.spec))  # the model loads on the first clip to make
+    cache = ClipCache(options.cache_dir)
     lexicon = load_lexicon(book.scripts_dir) if book.scripts_dir is not None else {}
-    speech = Speech(identity_digest(worker.engine.identity), worker.engine.max_chars, lexicon)
+    speech = Speech(identity_digest(speaker.engine.identity), speaker.engine.max_chars, lexicon)
     paragraphs = [make_pieces(t, speech, "say") for t in texts]
     pieces = [piece for paragraph in paragraphs for piece in paragraph]
     if not pieces:
         raise InputError(f"nothing to say in {' '.join(texts)[:60]!r}")
-    worker.cache.prepare()
+    cache.prepare()
     made = 0
     for piece in pieces:
-        if worker.cache.lookup(piece.key, len(piece.spoken)) is None:
-            worker.make((piece.key, piece.spoken))
+        if cache.lookup(piece.key, len(piece.spoken)) is None:
+            store(cache, speaker.speak(ClipTask(piece.key, piece.spoken)))
             made += 1
-    audio, rate = _join(worker.cache, paragraphs, book)
+    audio, rate = _join(cache, paragraphs, book)
     fsutil.write_bytes(out, wav_bytes(audio, rate))
     return SayResult(
         path=out,
@@ -112,7 +114,8 @@ def _join(cache: ClipCache, paragraphs: list[tuple[Piece, ...]], book: Book) -> 
             meta = cache.lookup(piece.key, len(piece.spoken))
             if meta is None:
                 raise InputError(f"the clip of {piece.written[0][:40]!r} vanished from the cache; run again")
-            samples, rate = _read_wav(verified_wav(cache.wav_path(piece.key), meta.sha256))
+            clip = Clip(piece.key, cache.wav_path(piece.key), meta.sample_rate, meta.duration, (), meta.sha256)
+            samples, rate = _read_wav(clip.read_verified())
             if number or index:
                 pause = book.config.audio.paragraph_pause_ms if not index else book.config.audio.sentence_pause_ms
                 parts.append(_silence(pause, rate))

@@ -20,11 +20,13 @@ import inspect
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from narration.errors import ConfigError
 from narration.text import lexicon as _lexicon
 from narration.text.lexicon import apply_lexicon
 from narration.text.spoken_amounts import fractions_to_words, money_to_words, percent_to_words, units_to_words
 from narration.text.spoken_digits import numbers_to_words, ordinals_to_words, symbols_to_words
-from narration.text.spoken_lang import spoken_language
+from narration.text.spoken_en import ENGLISH
+from narration.text.spoken_lang import SpokenLanguage
 from narration.text.spoken_letters import acronyms_to_letters
 from narration.text.spoken_marks import (
     brackets_to_pauses,
@@ -56,7 +58,16 @@ from narration.text.spoken_words import (
     expand_saint_street,
 )
 
-__all__ = ["STEPS", "apply_lexicon", "load_lexicon", "steps_for", "to_spoken", "unspeakable"]
+__all__ = [
+    "LANGUAGES",
+    "STEPS",
+    "apply_lexicon",
+    "load_lexicon",
+    "spoken_language",
+    "steps_for",
+    "to_spoken",
+    "unspeakable",
+]
 
 # The order matters: addresses before anything reads their dots; abbreviations and initials
 # before numerals ("Vol. II", "a.m."); roman numerals before acronyms ("II" is no acronym); money
@@ -97,6 +108,19 @@ STEPS: tuple[Callable[..., str], ...] = (
     tidy_punctuation,
     close_lines,
 )
+
+
+# The languages the steps have data for, by language code.
+LANGUAGES: Mapping[str, SpokenLanguage] = {"en": ENGLISH}
+
+
+def spoken_language(code: str | None) -> SpokenLanguage:
+    """The data for a language code (``"en"``, ``"en-GB"`` -> English); :class:`ConfigError` for a
+    language that has none yet."""
+    key = (code or "en").lower().replace("_", "-").split("-")[0]
+    if key not in LANGUAGES:
+        raise ConfigError(f"no spoken-form data for language {code!r} yet (have: {', '.join(sorted(LANGUAGES))})")
+    return LANGUAGES[key]
 
 
 @functools.lru_cache(maxsize=8)

@@ -3,7 +3,8 @@
 A :class:`SpokenLanguage` holds every word those steps say (currency and unit names, month names,
 the acronyms to spell, the words for ``&``, ``%``, ``§`` ...) and the code ``num2words`` reads
 numbers in. The steps take it as their ``lang`` argument (English by default); another language
-is one more module like :mod:`narration.text.spoken_en`, registered in :data:`LANGUAGES`. The
+is one more module like :mod:`narration.text.spoken_en`, registered in
+:data:`narration.text.spoken.LANGUAGES`. The
 older steps (abbreviations, initials, roman-numeral keywords) read ``spoken_data`` and are English.
 """
 
@@ -14,8 +15,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from num2words import num2words
-
-from narration.errors import ConfigError
 
 _LONGEST_NUMBER = 18  # digits; longer is read digit by digit ("one quintillion" is the last said)
 
@@ -107,15 +106,3 @@ def _cardinal(number: int, code: str) -> str:
 @lru_cache(maxsize=4096)
 def _words(number: int, to: str, code: str) -> str:
     return str(num2words(number, to=to, lang=code)).replace(",", "")
-
-
-def spoken_language(code: str | None) -> SpokenLanguage:
-    """The data for a language code (``"en"``, ``"en-GB"`` -> English); :class:`ConfigError` for a
-    language that has none yet."""
-    from narration.text.spoken_en import ENGLISH
-
-    languages = {"en": ENGLISH}
-    key = (code or "en").lower().replace("_", "-").split("-")[0]
-    if key not in languages:
-        raise ConfigError(f"no spoken-form data for language {code!r} yet (have: {', '.join(sorted(languages))})")
-    return languages[key]

@@ -25,9 +25,8 @@ from functools import cache
 from narration.model import Book, Chapter
 from narration.text.lexicon import load_lexicon
 from narration.text.sentences import split_sentences
-from narration.text.spoken import to_spoken
+from narration.text.spoken import spoken_language, to_spoken
 from narration.text.spoken_data import SENTENCE_STARTERS
-from narration.text.spoken_lang import spoken_language
 from narration.text.words_data import WORDS_LANGUAGES, WordsLanguage
 
 # A word: letters with inner apostrophes or hyphens ("Brest-Litovsk", "workers'", "O'Brien").
