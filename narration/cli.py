@@ -82,10 +82,10 @@ def book_lock(root: Path, command: str, no_wait: bool) -> Iterator[None]:
     show_default=True,
     help="Folder for the chapter scripts and book.toml.",
 )
-@click.option("--title", help="Book title (default: the text's own title line).")
-@click.option("--author", help="Author (default: from a Gutenberg header or book.toml, else Unknown).")
+@click.option("--title", help="Book title (default: the EPUB's or page's title, the text's own title line).")
+@click.option("--author", help="Author (default: the EPUB's authors, a Gutenberg header or book.toml, else Unknown).")
 @click.option("--language", help="Language code of the text, e.g. en (default: book.toml's, else en).")
-@click.option("--encoding", help="Encoding of SOURCE when it is not UTF-8, e.g. cp1252 or latin-1.")
+@click.option("--encoding", help="Encoding of a text SOURCE when it is not UTF-8, e.g. cp1252 or latin-1.")
 @click.option("--dry-run", is_flag=True, help="Print the report, write nothing.")
 @click.option("--force", is_flag=True, help="Replace chapter scripts already in --out (your edits are lost).")
 @NO_WAIT_OPTION
@@ -100,16 +100,22 @@ def split(
     force: bool,
     no_wait: bool,
 ) -> None:
-    """Split SOURCE (.txt or Markdown) into chapter scripts OUT/NN-slug.md.
+    """Split SOURCE (.txt, Markdown, .epub or a saved web page) into chapter scripts OUT/NN-slug.md.
 
     Removes what must not be read aloud (image captions, Gutenberg license, contents tables,
     footnote markers, markup), re-joins hard-wrapped lines, finds the chapter headings and writes
     one editable script per chapter plus book.toml. Rules can be switched off in book.toml [text].
 
+    An EPUB's chapters come from its table of contents, in reading order; its title page,
+    copyright page, colophon, contents and notes are not narrated; its metadata goes to book.toml
+    and its cover to OUT/cover.jpg. A web page's main text is kept, its h1-h3 make the chapters.
+
     \b
     Examples:
       narration split book.txt --author "Jane Doe"
       narration split book.md --out scripts/ --dry-run
+      narration split book.epub
+      narration split article.html --dry-run
     """
     from narration.text.split import format_report, split_file, write_scripts
 

@@ -7,6 +7,7 @@ means "the engine's own default"). Unknown keys are reported, not silently ignor
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import tomllib
 from dataclasses import dataclass, field
@@ -27,11 +28,11 @@ BOOK_TOML = "book.toml"
 class TextConfig:
     """Cleaning and detection rules of ``narration split``; each can be switched off."""
 
-    captions: bool = True  # web-page image captions ("... Image fair use... / Image: fair use")
+    captions: bool = True  # web-page image captions ("... Image fair use... / Image: fair use"), figcaption
     gutenberg: bool = True  # Project Gutenberg headers, footers, producer credits
     contents: bool = True  # tables of contents, lists of illustrations
     illustrations: bool = True  # [Illustration: ...] markers
-    footnotes: bool = True  # footnote markers [1] and footnote bodies
+    footnotes: bool = True  # footnote markers [1] and footnote bodies (EPUB/HTML: note references and notes)
     markup: bool = True  # _italic_, *bold*
     rewrap: bool = True  # re-join hard-wrapped lines
     dehyphenate: bool = True  # re-join words hyphenated across a line break
@@ -43,8 +44,9 @@ class TextConfig:
     numbered_headings: bool = True  # "16. The defeat of the joint Left Opposition"
     title_headings: bool = True  # unnumbered title lines standing alone ("The Kronstadt Uprising")
     title_line: bool = True  # the document's first title line becomes the book title
-    front_matter: bool = True  # drop short non-prose lines between the title and the first heading
+    front_matter: bool = True  # drop short non-prose lines before the first heading; EPUB: title page, colophon...
     opening_title: str = "Introduction"  # chapter title of the text before the first heading
+    image_alt: bool = False  # EPUB/HTML: read images' alt text aloud
 
 
 @dataclass
@@ -87,6 +89,9 @@ class BookConfig:
     author: str = "Unknown"
     language: str = "en"
     description: str = ""
+    published: datetime.date | datetime.datetime | None = None  # publication date (TOML date or date-time)
+    publisher: str = ""
+    identifier: str = ""  # ISBN, URN or URL of the edition (from an EPUB's metadata)
     text: TextConfig = field(default_factory=TextConfig)
     synth: SynthConfig = field(default_factory=SynthConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -116,6 +121,8 @@ def _check_type(value: Any, hint: Any, where: str) -> Any:
         return value
     if float in allowed and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
+    if datetime.date in allowed and isinstance(value, datetime.date):  # a TOML date or date-time
+        return value
     for typ in allowed:
         if typ in (int, str) and isinstance(value, typ) and not isinstance(value, bool):
             return value

@@ -77,7 +77,7 @@ class Book:
 
     @property
     def slug(self) -> str:
-        return slugify(self.title) or "book"
+        return book_slug(self.title)
 
     @property
     def root(self) -> Path:
@@ -106,6 +106,11 @@ def slugify(text: str, max_len: int = 60) -> str:
     if len(slug) > max_len:
         slug = slug[:max_len].rsplit("-", 1)[0]
     return slug
+
+
+def book_slug(title: str) -> str:
+    """A book's identity in file names and podcast GUIDs: its title slugified (``"book"`` if empty)."""
+    return slugify(title) or "book"
 
 
 def normalise_ws(text: str) -> str:

@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 from lxml import html as lxml_html
+from PIL import Image
 from publish_support import relocate, template_build  # noqa: F401
 
 from narration.audio.manifest import load_manifest as load_result
@@ -98,6 +99,13 @@ def test_a_cover_that_is_not_an_image_is_refused(tmp_path, template_build):
     result = relocate(template_build, tmp_path / "output")
     result.cover.write_text("not an image")
     with pytest.raises(PublishError, match="not a readable image"):
+        publish(result, base_url=None)
+
+
+def test_a_cover_the_build_would_refuse_is_refused_by_publish_too(tmp_path, template_build):
+    result = relocate(template_build, tmp_path / "output")
+    Image.new("RGB", (1000, 1000)).save(result.cover)
+    with pytest.raises(PublishError, match="square of 1400-3000 px; this one is 1000x1000"):
         publish(result, base_url=None)
 
 

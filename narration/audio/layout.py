@@ -54,7 +54,8 @@ class Pauses:
 
     @classmethod
     def of(cls, config: AudioConfig, profile: Profile) -> Pauses:
-        head, tail = config.head_room_tone_ms, config.tail_room_tone_ms
+        head: float = config.head_room_tone_ms
+        tail: float = config.tail_room_tone_ms
         if profile.head_range:  # leave room for the codec delay and the voice's own lead-in
             head = _clamp(head, profile.head_range[0] * 1000, profile.head_range[1] * 1000 - 100)
         if profile.tail_range:  # leave room for the last frame's padding
@@ -91,7 +92,7 @@ def _gap(previous: Part, following: Part, pauses: Pauses) -> int:
 def chapter_layouts(chapter: Chapter, synth: SynthResult, pauses: Pauses) -> list[UnitLayout]:
     """The chapter's units in order: each clip with the silence before it and the pause after it."""
     parts = chapter_parts(chapter, synth)
-    layouts = []
+    layouts: list[UnitLayout] = []
     for index, part in enumerate(parts):
         for position, clip in enumerate(part.clips):
             if position + 1 < len(part.clips):

@@ -15,6 +15,7 @@ from typing import Any
 from narration import fsutil
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.errors import AudioError
+from narration.paths import recorded_path
 
 MANIFEST = ".build.json"
 VERSION = 1
@@ -24,16 +25,9 @@ def manifest_path(out_dir: Path) -> Path:
     return Path(out_dir) / MANIFEST
 
 
-def _relative(path: Path, out_dir: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path(out_dir).resolve()).as_posix()
-    except ValueError:
-        return str(Path(path).resolve())
-
-
 def _chapter(chapter: ChapterOutput, out_dir: Path) -> dict[str, Any]:
     data = dataclasses.asdict(chapter)
-    data["episode"] = _relative(chapter.episode, out_dir)
+    data["episode"] = recorded_path(chapter.episode, out_dir)
     data["cues"] = [[c.start, c.end, c.text] for c in chapter.cues]
     return data
 
@@ -44,9 +38,9 @@ def to_json(result: BuildResult) -> str:
     data.update(
         version=VERSION,
         out_dir=".",
-        m4b=_relative(result.m4b, out_dir),
-        mp3=_relative(result.mp3, out_dir),
-        cover=_relative(result.cover, out_dir),
+        m4b=recorded_path(result.m4b, out_dir),
+        mp3=recorded_path(result.mp3, out_dir),
+        cover=recorded_path(result.cover, out_dir),
         chapters=[_chapter(c, out_dir) for c in result.chapters],
     )
     return json.dumps(data, ensure_ascii=False, indent=1)

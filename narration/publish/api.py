@@ -10,12 +10,11 @@ import logging
 import shutil
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
 from narration import fsutil
 from narration.audio.types import BuildResult
 from narration.config import PublishConfig
-from narration.errors import PublishError
+from narration.coverart import check_image
+from narration.errors import CoverError, PublishError
 from narration.publish import layout
 from narration.publish.feed import render_feed
 from narration.publish.rules import FEED_FILE, PAGE_FILE
@@ -25,8 +24,6 @@ from narration.publish.transcripts import write_transcripts
 from narration.publish.writing import write_if_changed
 
 log = logging.getLogger(__name__)
-
-MIN_COVER_PX = 1400
 
 
 def publish(result: BuildResult, *, base_url: str | None, config: PublishConfig | None = None) -> None:
@@ -52,27 +49,18 @@ def publish_with(result: BuildResult, settings: PublishSettings) -> None:
 
 
 def _check_files(result: BuildResult) -> None:
+    """Every file the feed and the page name is there, and the cover is one podcast apps take (the
+    rule the audio stage checked it by, its header only)."""
     paths = [result.mp3, result.m4b, result.cover, *(c.episode for c in result.chapters)]
     missing = [str(p) for p in paths if not Path(p).is_file()]
     if missing:
         raise PublishError("cannot publish, these files are missing: " + ", ".join(missing))
     if not result.chapters:
         raise PublishError("cannot publish a book with no chapters")
-    _check_cover(Path(result.cover))
-
-
-def _check_cover(path: Path) -> None:
     try:
-        with Image.open(path) as image:
-            width, height, kind = image.width, image.height, image.format
-    except (OSError, UnidentifiedImageError) as exc:
-        raise PublishError(f"the cover {path} is not a readable image: {exc}") from exc
-    if kind not in ("JPEG", "PNG"):
-        raise PublishError(f"the cover {path} is {kind}; podcast apps need JPEG or PNG")
-    if min(width, height) < MIN_COVER_PX or width != height:
-        log.warning(
-            "cover %s is %dx%d; podcast directories want a square of at least %d px", path, width, height, MIN_COVER_PX
-        )
+        check_image(Path(result.cover), decode=False)
+    except CoverError as exc:
+        raise PublishError(str(exc)) from exc
 
 
 def _stage_cover(result: BuildResult) -> BuildResult:

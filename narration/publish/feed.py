@@ -22,7 +22,7 @@ from lxml import etree
 
 from narration.audio.types import BuildResult, ChapterOutput
 from narration.errors import PublishError
-from narration.model import slugify
+from narration.model import book_slug
 from narration.publish import layout
 from narration.publish.rules import (
     CHAPTERS_FILE,
@@ -53,7 +53,7 @@ def podcast_guid(feed_url: str) -> str:
 
 
 def book_id(result: BuildResult) -> str:
-    return slugify(result.title) or "book"
+    return book_slug(result.title)
 
 
 def chapter_guids(result: BuildResult) -> list[str]:

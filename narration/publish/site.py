@@ -61,11 +61,12 @@ def href(result: BuildResult, path: Path | str) -> str:
 
 
 def human_size(size: int) -> str:
+    value = float(size)
     for unit in ("bytes", "KB", "MB"):
-        if size < 1000:
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
+        if value < 1000:
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
 
 
 def _chapter(chapter: ChapterOutput) -> Html:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from types import TracebackType
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
@@ -50,7 +49,7 @@ class Tracker:
             self._task = self._progress.add_task("synth", total=total, sections=self._sections(), minutes=0.0)
         return self
 
-    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:  # the Sink protocol's signature
         if self._progress is not None:
             self._progress.stop()
 

@@ -15,17 +15,18 @@ import logging
 import re
 from bisect import bisect_right
 
+from narration.text.patterns import CLOSE_QUOTES, OPEN_QUOTES, ROMAN_LETTERS
 from narration.text.spoken_data import ABBREVIATION_BY_WRITTEN, LIST_MARKER_DIGITS, SENTENCE_STARTERS
 
 log = logging.getLogger(__name__)
 
-_CLOSERS = ")\\]\"'\u201d\u2019\u00bb"
-_OPENERS = "([\"'\u201c\u2018\u00ab"
+_CLOSERS = re.escape(")]" + CLOSE_QUOTES)
+_OPENERS = "([" + OPEN_QUOTES
 # a run of terminators (with the quotes/brackets that close on it), or a closing bracket
 _CANDIDATE = re.compile(rf"[.!?\u2026]+[{_CLOSERS}]*(?=\s)|\)(?=\s)")
 _NEXT_WORD = re.compile(rf"\s+[{re.escape(_OPENERS)}]*(\w+)")
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
-_ROMAN = re.compile(r"[ivxlcdm]+|[IVXLCDM]+")
+_ROMAN = re.compile(ROMAN_LETTERS)
 _NUMBER = re.compile(r"[\d.,/¼-¾⅐-⅞]*\d[\d.,/¼-¾⅐-⅞]*")
 _LIST_MARKER = re.compile(rf"\d{{1,{LIST_MARKER_DIGITS}}}[.)]\s")
 _ASIDE_START = re.compile(r"\s*\(")

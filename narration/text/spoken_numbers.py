@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from num2words import num2words
 
+from narration.text.patterns import ROMAN_LETTERS, ROMAN_NUMERAL
 from narration.text.spoken_data import (
     NUMERAL_KEYWORDS,
     PRONOUN_I_FOLLOWERS,
@@ -23,10 +24,10 @@ from narration.text.spoken_data import (
     SENTENCE_STARTERS,
 )
 
-_ROMAN_FORM = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+_ROMAN_FORM = re.compile(ROMAN_NUMERAL)
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100, "D": 500, "M": 1000}
 _KEYWORDS = "|".join(k.replace(" ", r"\s+") for k in sorted(NUMERAL_KEYWORDS, key=len, reverse=True))
-_KEYWORD_NUMERAL = re.compile(rf"\b((?i:{_KEYWORDS}))(\s+)([IVXLCDM]+|[ivxlcdm]+)\b(?![.-]\w)")
+_KEYWORD_NUMERAL = re.compile(rf"\b((?i:{_KEYWORDS}))(\s+)({ROMAN_LETTERS})\b(?![.-]\w)")
 _REGNAL = re.compile(r"\b(?:([A-Z][a-z]+)\s+)?([A-Z][a-z]+)(\s+)([IVXLCDM]+)\b(?![.-]\w)")
 _UNICODE_ROMAN = re.compile("[\u2160-\u2188]+")
 _HEADING_NUMERAL = re.compile(r"^([ \t]*)([IVXLCDM]+)([.:])(?=[ \t]+[A-Z]|[ \t]*$)", re.M)

@@ -129,7 +129,12 @@ class PiperEngine:
         from piper.config import SynthesisConfig
 
         self.load()
-        syn_config = SynthesisConfig(**self.scales)
+        scales = self.scales
+        syn_config = SynthesisConfig(
+            length_scale=scales["length_scale"],
+            noise_scale=scales["noise_scale"],
+            noise_w_scale=scales["noise_w_scale"],
+        )
         for chunk in self._voice.synthesize(text, syn_config):
             yield AudioChunk(samples=chunk.audio_int16_array, sample_rate=chunk.sample_rate)
 
