@@ -312,6 +312,11 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
 
 # Commands defined in narration.commands are registered here, one line each.
+from narration.commands.say import say_command  # noqa: E402
+from narration.commands.words import words_command  # noqa: E402
+
+cli.add_command(words_command)
+cli.add_command(say_command)
 
 
 def main() -> None:

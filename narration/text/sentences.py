@@ -27,6 +27,7 @@ _CANDIDATE = re.compile(rf"[.!?\u2026]+[{_CLOSERS}]*(?=\s)|\)(?=\s)")
 _NEXT_WORD = re.compile(rf"\s+[{re.escape(_OPENERS)}]*(\w+)")
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
 _ROMAN = re.compile(ROMAN_LETTERS)
+_NUMBER = re.compile(r"[\d.,/¼-¾⅐-⅞]*\d[\d.,/¼-¾⅐-⅞]*")
 _LIST_MARKER = re.compile(rf"\d{{1,{LIST_MARKER_DIGITS}}}[.)]\s")
 _ASIDE_START = re.compile(r"\s*\(")
 _ASIDE_WINDOW = 1000  # a longer bracket is no citation; keeps the search bounded
@@ -96,6 +97,12 @@ def _full_stop_ends(tokens: list[str], next_word: str) -> bool:
     if not tokens:
         return True
     abbreviation = ABBREVIATION_BY_WRITTEN.get(" ".join(tokens) + ".") or ABBREVIATION_BY_WRITTEN.get(tokens[-1] + ".")
+    if (
+        abbreviation is not None
+        and abbreviation.after_number
+        and not (len(tokens) > 1 and _NUMBER.fullmatch(tokens[0]))
+    ):
+        abbreviation = None  # "come in. Smith ..." is the word "in"; "5 in. Smith" is inches
     if abbreviation is not None:
         if abbreviation.numbered:
             return not (next_word[0].isdigit() or _ROMAN.fullmatch(next_word))
