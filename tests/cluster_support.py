@@ -120,7 +120,9 @@ def scheduler(folder: Path) -> Iterator[Cluster]:
     command = [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"]
     proc = subprocess.Popen([*command, "--scheduler-file", str(info)], stdout=log, stderr=subprocess.STDOUT)
     try:
-        address = wait_until("the scheduler", lambda: info.exists() and json.loads(info.read_text() or "{}").get("address"))
+        address = wait_until(
+            "the scheduler", lambda: info.exists() and json.loads(info.read_text() or "{}").get("address")
+        )
         cluster = Cluster(folder, proc, address)
         try:
             yield cluster

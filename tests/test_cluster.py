@@ -134,13 +134,14 @@ def test_with_every_worker_gone_the_build_waits_then_fails_keeping_its_clips(boo
         running = narration(*command, cwd=book, wait=False)
         wait_until("a first clip", lambda: clip_files(clips), timeout=300, every=0.02)
         cluster.kill("w1")
-        out, err = running.communicate(timeout=300)
+        _, err = running.communicate(timeout=300)
         assert running.returncode == 1, err
         assert f"no Dask worker is connected to {cluster.address}: waiting up to 3 s" in err
         assert f"no Dask worker was connected to {cluster.address} for 3 s" in err
         assert "Traceback" not in err
         kept = clip_files(clips)
-        assert 0 < len(kept) < CLIPS and not stray_files(clips)
+        assert 0 < len(kept) < CLIPS, err
+        assert not stray_files(clips), stray_files(clips)
         assert not list((book / "output").glob("*.m4b"))
         cluster.worker("w2")  # a worker comes back: the next run makes only the rest
         again = narration(*command, cwd=book)
@@ -187,3 +188,20 @@ def test_an_unreachable_scheduler_fails_before_anything_is_touched(book: Path) -
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.stderr
     assert "Nothing was made" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.relative_to(book) for p in book.rglob("*")) == before  # no output, no cache, no lock
+
+
+def test_a_lost_scheduler_fails_the_run_keeping_every_clip_that_came_back(book: Path, tmp_path: Path) -> None:
+    clips = book / "clips"
+    with scheduler(tmp_path / "dask") as cluster:
+        cluster.worker("w1")
+        running = narration("synth", "--cluster", cluster.address, "--no-progress", cwd=book, wait=False)
+        wait_until("a first clip", lambda: clip_files(clips), timeout=300, every=0.02)
+        cluster.scheduler.kill()
+        _, err = running.communicate(timeout=300)
+    assert running.returncode == 1, err
+    assert f"lost the connection to the Dask scheduler at {cluster.address}" in err and "Traceback" not in err
+    kept = clip_files(clips)
+    assert 0 < len(kept) < CLIPS and not stray_files(clips)
+    again = narration("synth", "--cluster", "local:1", "--no-progress", cwd=book)  # resumes elsewhere
+    assert again.returncode == 0, again.stderr
+    assert len(clip_files(clips)) == CLIPS

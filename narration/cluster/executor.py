@@ -129,7 +129,7 @@ class DaskExecutor:
             if threads:
                 return threads
             if time.monotonic() > deadline:
-                raise ClusterError(_no_worker(self.address, self.spec.timeout, made=0))
+                raise ClusterError(_no_worker(self.address, self.spec.timeout, kept=""))
             if not said:
                 log.warning("%s", _waiting(self.address, self.spec.timeout))
                 said = True
@@ -161,12 +161,14 @@ def _label(name: str, address: str) -> str:
     return address if name == address else f"{name} ({address})"
 
 
-def _threads(client: Any, address: str) -> dict[str, int]:
+def _threads(client: Any, address: str, kept: str = "") -> dict[str, int]:
     """Task slots of each connected worker; a lost connection is a :class:`ClusterError`."""
     try:
         return dict(client.nthreads())
     except (OSError, TimeoutError) as exc:
-        raise ClusterError(f"lost the connection to the Dask scheduler at {address} ({exc})") from exc
+        raise ClusterError(
+            f"lost the connection to the Dask scheduler at {address} ({exc}); {kept}run again to finish"
+        ) from exc
 
 
 def _waiting(address: str, timeout: float) -> str:
@@ -176,8 +178,11 @@ def _waiting(address: str, timeout: float) -> str:
     )
 
 
-def _no_worker(address: str, timeout: float, made: int) -> str:
-    kept = f"the {made} clips that came back are kept; " if made else ""
+def _kept(made: int, total: int) -> str:
+    return f"what came back ({made} of {total} tasks) is kept; " if made else ""
+
+
+def _no_worker(address: str, timeout: float, kept: str) -> str:
     return (
         f"no Dask worker was connected to {address} for {timeout:.0f} s (--cluster-timeout); "
         f"{kept}start workers and run again"
@@ -192,7 +197,6 @@ class DaskWorkers:
         self.client = client
         self.expected = expected
         self.size = size
-        self.returned = 0  # results handed back so far
 
     def __enter__(self) -> DaskWorkers:
         return self
@@ -218,17 +222,16 @@ class DaskWorkers:
         while pending:
             batch = done.next_batch(block=False)
             if not batch:
-                watch.check(self.returned)
+                watch.check(_kept(len(tasks) - len(pending), len(tasks)))
                 time.sleep(POLL)
                 continue
             for future, result in batch:
+                value = _outcome(future, result, self.owner.address, _kept(len(tasks) - len(pending), len(tasks)))
                 pending.discard(future.key)
-                value = _outcome(future, result, self.owner.address, self.returned)
-                self.returned += 1
                 yield value
 
 
-def _outcome(future: Any, result: Any, address: str, made: int) -> Any:
+def _outcome(future: Any, result: Any, address: str, kept: str) -> Any:
     """A task's result, or its failure as the error to raise."""
     if future.status == "finished":
         return result
@@ -241,7 +244,6 @@ def _outcome(future: Any, result: Any, address: str, made: int) -> Any:
         if isinstance(exc, KilledWorker):
             raise ClusterError(f"every worker that took task {future.key} died while running it ({exc})") from exc
         raise exc.with_traceback(traceback)
-    kept = f"the {made} results that came back are kept; " if made else ""
     raise ClusterError(f"lost the connection to the Dask scheduler at {address}; {kept}run again to finish")
 
 
@@ -256,12 +258,12 @@ class _Watch:
         self.next_look = clock() + HEALTH_EVERY
         self.alone_since: float | None = None
 
-    def check(self, made: int) -> None:
+    def check(self, kept: str) -> None:
         now = self.clock()
         if now < self.next_look:
             return
         self.next_look = now + HEALTH_EVERY
-        if _threads(self.client, self.address):
+        if _threads(self.client, self.address, kept):
             if self.alone_since is not None:
                 log.warning("Dask workers are back at %s: going on", self.address)
             self.alone_since = None
@@ -270,7 +272,7 @@ class _Watch:
             self.alone_since = now
             log.warning("%s", _waiting(self.address, self.timeout))
         elif now - self.alone_since > self.timeout:
-            raise ClusterError(_no_worker(self.address, self.timeout, made))
+            raise ClusterError(_no_worker(self.address, self.timeout, kept))
 
 
 def _local_cluster(workers: int) -> Any:
@@ -289,6 +291,9 @@ def _local_cluster(workers: int) -> Any:
 
 
 def _quiet_dask_logs() -> None:
-    """Dask logs at INFO to stderr by default; a narration run shows its warnings unless -v asks more."""
+    """Dask logs at INFO to stderr by default: a narration run shows its warnings, and -v more. The
+    client's own errors (a lost scheduler, with tracebacks) are each reported as a ClusterError, so
+    they are shown only with -v."""
     ours = logging.getLogger("narration").getEffectiveLevel()
     logging.getLogger("distributed").setLevel(max(ours, logging.WARNING))
+    logging.getLogger("distributed.client").setLevel(logging.CRITICAL if ours > logging.INFO else ours)
