@@ -90,7 +90,8 @@ class DaskExecutor:
         if self.spec.local_workers is not None:
             self._cluster = target = _local_cluster(self.spec.local_workers)
         try:
-            self._client = Client(target, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            # results (a clip's audio) come straight from the workers, not relayed by the scheduler
+            self._client = Client(target, timeout=CONNECT_TIMEOUT, set_as_default=False, direct_to_workers=True)
         except (OSError, TimeoutError) as exc:
             self.close()
             raise ClusterError(
