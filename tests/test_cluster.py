@@ -205,3 +205,20 @@ def test_a_lost_scheduler_fails_the_run_keeping_every_clip_that_came_back(book: 
     again = narration("synth", "--cluster", "local:1", "--no-progress", cwd=book)  # resumes elsewhere
     assert again.returncode == 0, again.stderr
     assert len(clip_files(clips)) == CLIPS
+
+
+# --- the worker's own check ----------------------------------------------------------------------
+
+
+def test_a_slot_refuses_a_setup_that_differs_from_the_clients_before_loading_anything() -> None:
+    from narration.cluster.worker import identity_of, run_task
+    from narration.errors import ClusterError
+    from narration.synth.engines import EngineSpec
+    from narration.synth.workers import ClipTask, EngineSetup, speak
+
+    client = EngineSetup(EngineSpec("piper", None, {"length_scale": 1.0}))
+    worker = EngineSetup(EngineSpec("piper", None, {"length_scale": 1.25}))
+    with pytest.raises(ClusterError, match=r"refused worker this process: length_scale 1.25 \(the client has 1.0\)"):
+        run_task(ClipTask("k", ("Hello.",)), worker, identity_of(client), speak)
+    audio = run_task(ClipTask("k", ("Hello.",)), client, identity_of(client), speak)  # the same setup: spoken
+    assert audio.key == "k" and len(audio.samples) > 0.2 * audio.sample_rate
