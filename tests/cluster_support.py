@@ -134,13 +134,16 @@ def scheduler(folder: Path) -> Iterator[Cluster]:
             proc.wait()
 
 
-def narration(*args: str | Path, cwd: Path, wait: bool = True) -> subprocess.Popen | subprocess.CompletedProcess:
-    """The ``narration`` command in a new process (run to the end unless ``wait`` is False)."""
+def narration(*args: str | Path, cwd: Path, wait: bool = True) -> Any:
+    """The ``narration`` command in a new process group (a terminal of its own, so Ctrl-C can be sent
+    to it and its children with :func:`os.killpg`); run to the end unless ``wait`` is False."""
     command = [str(NARRATION), *map(str, args)]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     if wait:
         return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False)
-    return subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    return subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+    )
 
 
 def chapters_of(scripts: Path) -> list[tuple[str, float, list[str]]]:

@@ -222,3 +222,17 @@ def test_a_slot_refuses_a_setup_that_differs_from_the_clients_before_loading_any
         run_task(ClipTask("k", ("Hello.",)), worker, identity_of(client), speak)
     audio = run_task(ClipTask("k", ("Hello.",)), client, identity_of(client), speak)  # the same setup: spoken
     assert audio.key == "k" and len(audio.samples) > 0.2 * audio.sample_rate
+
+
+def test_ctrl_c_on_a_local_cluster_keeps_every_clip_that_came_back(book: Path) -> None:
+    import os
+    import signal
+
+    clips = book / "clips"
+    running = narration("synth", "--cluster", "local:2", "--no-progress", cwd=book, wait=False)
+    wait_until("a first clip", lambda: clip_files(clips), timeout=300, every=0.02)
+    os.killpg(running.pid, signal.SIGINT)  # as a terminal's Ctrl-C: to narration and its worker processes
+    _, err = running.communicate(timeout=300)
+    assert running.returncode == 130, err
+    assert err.strip() == "Interrupted: finished work is kept; run the command again to resume."
+    assert 0 < len(clip_files(clips)) < CLIPS and not stray_files(clips)

@@ -287,7 +287,8 @@ def _local_cluster(workers: int) -> Any:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
-        silence_logs=logging.WARNING,
+        silence_logs=logging.ERROR,  # the workers' warnings as they are stopped mid-task say nothing new
+        preload=["narration.cluster.local_worker"],  # Ctrl-C is the narration process's to handle
     )
 
 
