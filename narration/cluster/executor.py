@@ -88,7 +88,10 @@ class DaskExecutor:
         _quiet_dask_logs()
         target: Any = self.spec.address
         if self.spec.local_workers is not None:
-            self._cluster = target = _local_cluster(self.spec.local_workers)
+            try:
+                self._cluster = target = _local_cluster(self.spec.local_workers)
+            except Exception as exc:  # Dask's own errors (ports, processes that do not start)
+                raise ClusterError(f"cannot start a local Dask cluster ({self.spec.address}): {exc}") from exc
         try:
             # results (a clip's audio) come straight from the workers, not relayed by the scheduler
             self._client = Client(target, timeout=CONNECT_TIMEOUT, set_as_default=False, direct_to_workers=True)
