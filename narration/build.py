@@ -39,6 +39,7 @@ from narration.audio.stage import (
 from narration.audio.state import OutputState
 from narration.audio.types import BuildResult, ChapterOutput
 from narration.audio.units import UnitCache
+from narration.cluster import executor_for
 from narration.disclosure import disclosure_text
 from narration.executors import Executor, LocalProcesses, Workers
 from narration.lock import BookLock
@@ -108,15 +109,21 @@ def resolve(
     cache_dir: Path | None = None,
     base_url: str | None = None,
     publish: bool = True,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> BuildOptions:
     """Arguments first, then ``book.toml``, then defaults; a bad option raises here, before any work.
 
     ``profile``: ``podcast`` or ``acx``; ``chapters``: 1-based numbers of a subset (a preview);
     ``jobs``: worker processes of every stage; ``cache_dir``: the per-unit build cache (default
-    ``<root>/.narration/build``); ``base_url``: where the output is served (for the feed).
+    ``<root>/.narration/build``); ``base_url``: where the output is served (for the feed);
+    ``cluster``: synthesis on a Dask scheduler (``tcp://host:8786``) or ``local:N`` (see
+    :mod:`narration.cluster`), ``cluster_timeout`` seconds to wait while it has no worker.
     """
     chosen = get_profile(profile if profile is not None else book.config.audio.profile)
-    synth = pipeline.resolve_options(book, jobs=jobs, progress=progress, chapters=chapters)
+    synth = pipeline.resolve_options(
+        book, jobs=jobs, progress=progress, chapters=chapters, cluster=cluster, cluster_timeout=cluster_timeout
+    )
     return BuildOptions(
         book=book,
         out_dir=Path(out_dir) if out_dir is not None else book.root / "output",
@@ -145,11 +152,14 @@ def build(
     notify: Callable[[str], None] | None = None,
     command: str = "narration build",
     executors: Executors | None = None,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> BuildReport:
     """Build ``book`` holding its lock: the audiobook, the episodes and (with ``publish``) the feed,
     transcripts and page. Options as in :func:`resolve`; ``executors`` default to ``jobs`` local
-    processes. Another run holding the lock: with ``wait``, say so through ``notify`` and wait
-    for it; without, raise :class:`~narration.errors.LockError` at once.
+    processes (synthesis on the cluster when there is one, connected before the lock is taken or
+    anything is made). Another run holding the lock: with ``wait``, say so through ``notify`` and
+    wait for it; without, raise :class:`~narration.errors.LockError` at once.
     """
     resolved = resolve(
         book,
@@ -161,9 +171,23 @@ def build(
         cache_dir=cache_dir,
         base_url=base_url,
         publish=publish,
+        cluster=cluster,
+        cluster_timeout=cluster_timeout,
     )
-    with BookLock(book.root, command).hold(wait=wait, notify=notify):
-        return run(resolved, executors or Executors.local(resolved.synth.jobs))
+    with default_executors(resolved, executors) as chosen, BookLock(book.root, command).hold(wait=wait, notify=notify):
+        return run(resolved, chosen)
+
+
+@contextlib.contextmanager
+def default_executors(options: BuildOptions, given: Executors | None = None) -> Iterator[Executors]:
+    """``given``, else ``jobs`` local processes for every stage, synthesis on ``options.synth.cluster``
+    when there is one (connected now: :class:`~narration.errors.ClusterError` if it cannot be)."""
+    if given is not None:
+        yield given
+        return
+    local = LocalProcesses(options.synth.jobs)
+    with executor_for(options.synth.cluster, local) as synth:
+        yield Executors(synth, local)
 
 
 def build_book(book: Book, **options: Any) -> BuildResult:

@@ -18,6 +18,8 @@ from narration import __version__
 from narration.commands.options import (
     CACHE_OPTION,
     CHAPTERS_OPTION,
+    CLUSTER_OPTION,
+    CLUSTER_TIMEOUT_OPTION,
     ENGINE_OPTION,
     NO_WAIT_OPTION,
     OUT_OPTION,
@@ -141,6 +143,8 @@ def split(
 @CACHE_OPTION
 @CHAPTERS_OPTION
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+@CLUSTER_OPTION
+@CLUSTER_TIMEOUT_OPTION
 @NO_WAIT_OPTION
 def synth(
     scripts_dir: Path,
@@ -150,6 +154,8 @@ def synth(
     cache_dir: Path | None,
     chapters: list[int] | None,
     progress: bool | None,
+    cluster: str | None,
+    cluster_timeout: float | None,
     no_wait: bool,
 ) -> None:
     """Synthesise every clip the scripts need that is not in the cache yet.
@@ -163,6 +169,7 @@ def synth(
       narration synth --chapters 1-3 --jobs 2
       narration synth --engine espeak --voice en-gb
       narration synth --voice ~/voices/en_GB-alan-medium.onnx
+      narration synth --cluster tcp://10.0.0.5:8786  # on the workers of a Dask scheduler
     """
     from narration.model import load_book
     from narration.synth.pipeline import synthesize_book
@@ -172,7 +179,15 @@ def synth(
     show = click.get_text_stream("stderr").isatty() if progress is None else progress
     with book_lock(book.root, "narration synth", no_wait):
         result = synthesize_book(
-            book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=show, chapters=chapters
+            book,
+            engine=engine,
+            voice=voice,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            progress=show,
+            chapters=chapters,
+            cluster=cluster,
+            cluster_timeout=cluster_timeout,
         )
     click.echo(format_result(result))
 
@@ -232,6 +247,8 @@ def voices(engines: tuple[str, ...]) -> None:
 @CHAPTERS_OPTION
 @click.option("--base-url", help="Address the output folder is served at, for the feed (http/https).")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: when on a terminal).")
+@CLUSTER_OPTION
+@CLUSTER_TIMEOUT_OPTION
 @NO_WAIT_OPTION
 def build_command(
     scripts_dir: Path,
@@ -241,6 +258,8 @@ def build_command(
     chapters: list[int] | None,
     base_url: str | None,
     progress: bool | None,
+    cluster: str | None,
+    cluster_timeout: float | None,
     no_wait: bool,
 ) -> None:
     """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed, the read-along EPUB and the page.
@@ -255,6 +274,8 @@ def build_command(
       narration build --chapters 1-3           # a quick preview of three chapters
       narration build --profile acx --jobs 2
       narration build --base-url https://example.org/book/
+      narration build --cluster tcp://10.0.0.5:8786   # synthesis on a Dask cluster's workers
+      narration build --cluster local:4               # or on 4 Dask worker processes here
     """
     from narration.build import build, summary
     from narration.model import load_book
@@ -271,6 +292,8 @@ def build_command(
         base_url=base_url,
         wait=not no_wait,
         notify=_notify,
+        cluster=cluster,
+        cluster_timeout=cluster_timeout,
     )
     click.echo(summary(report))
 

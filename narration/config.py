@@ -60,6 +60,8 @@ class SynthConfig:
     noise_w_scale: float | None = None
     lang: str | None = None  # gtts language (None: the book's language)
     tld: str | None = None  # gtts regional domain, e.g. "co.uk"
+    cluster: str | None = None  # a Dask scheduler ("tcp://host:8786") or "local:N"; None: this machine
+    cluster_timeout: float | None = None  # seconds to wait for a worker when none is left (None: 300)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from narration.cluster import ClusterSpec, executor_for, resolve_cluster
 from narration.errors import ConfigError, EngineError
 from narration.executors import Executor, Job, LocalProcesses, Workers, cores
 from narration.model import Book
@@ -40,6 +41,7 @@ class SynthOptions:
     cache_dir: Path
     chapters: tuple[int, ...] | None = None
     progress: bool = False
+    cluster: ClusterSpec | None = None  # None: ``jobs`` processes on this machine
 
 
 @dataclass(frozen=True)
@@ -65,9 +67,12 @@ def resolve_options(
     cache_dir: Path | None = None,
     progress: bool = False,
     chapters: Sequence[int] | None = None,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> SynthOptions:
     """Arguments first, then ``book.toml``'s ``[synth]``, then defaults. ``voice`` from ``book.toml``
-    applies only to the engine ``book.toml`` names."""
+    applies only to the engine ``book.toml`` names. ``cluster``: a Dask scheduler's address or
+    ``local:N`` (``off``: this machine, whatever ``book.toml`` says)."""
     config = book.config.synth
     name = engine_info(engine or config.engine).name
     if voice is None and _names(config.engine, name):
@@ -79,7 +84,8 @@ def resolve_options(
         raise ConfigError(f"jobs must be at least 1, not {jobs}")
     folder = Path(cache_dir) if cache_dir is not None else book.root / config.cache_dir
     picked = tuple(chapters) if chapters is not None else None
-    return SynthOptions(spec, jobs, folder, picked, progress)
+    on = resolve_cluster(cluster, cluster_timeout, config.cluster, config.cluster_timeout)
+    return SynthOptions(spec, jobs, folder, picked, progress, on)
 
 
 def _names(configured: str, name: str) -> bool:
@@ -155,15 +161,25 @@ def synthesize_book(
     progress: bool = False,
     chapters: Sequence[int] | None = None,
     executor: Executor | None = None,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> SynthResult:
     """Make every missing clip of ``book`` (or of the ``chapters`` given, 1-based) and return all clips.
 
     ``titles`` is keyed by ``chapter.slug``, ``sections`` by ``section.id`` (an empty tuple for a
     section with nothing to say). ``None`` options default from ``book.config.synth``; the clips
-    are made by ``executor`` (default: ``jobs`` local processes).
+    are made by ``executor`` (default: the ``cluster``'s workers, else ``jobs`` local processes).
     """
     options = resolve_options(
-        book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=progress, chapters=chapters
+        book,
+        engine=engine,
+        voice=voice,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        progress=progress,
+        chapters=chapters,
+        cluster=cluster,
+        cluster_timeout=cluster_timeout,
     )
     return run_synthesis(book, options, executor=executor)
 
@@ -174,12 +190,15 @@ def run_synthesis(
     on_clip: Callable[[ClipMeta], None] | None = None,
     executor: Executor | None = None,
 ) -> SynthResult:
-    """:func:`synthesize_book` with resolved options; ``on_clip`` is called as each clip is stored."""
+    """:func:`synthesize_book` with resolved options; ``on_clip`` is called as each clip is stored.
+    A cluster is connected to before anything is planned (an unreachable one fails first)."""
+    if executor is None:
+        with executor_for(options.cluster, LocalProcesses(options.jobs)) as chosen:
+            return run_synthesis(book, options, on_clip, chosen)
     pending = plan_synthesis(book, options)
     if not pending.missing:
         return finish(pending, None, on_clip)
-    chosen = executor if executor is not None else LocalProcesses(options.jobs)
-    with chosen.start(pending.job.setup, pending.workers_wanted()) as workers:
+    with executor.start(pending.job.setup, pending.workers_wanted()) as workers:
         return finish(pending, workers, on_clip)
 
 
