@@ -273,6 +273,9 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
 
 # Commands defined in narration.commands are registered here, one line each.
+from narration.commands.check import check_command  # noqa: E402
+
+cli.add_command(check_command)
 
 
 def main() -> None:

@@ -65,3 +65,7 @@ class PublishError(NarrationError):
 
 class ServeError(NarrationError):
     """The local server cannot start."""
+
+
+class CheckError(NarrationError):
+    """The speech check cannot run (no recogniser installed, a clip cannot be read)."""

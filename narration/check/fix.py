@@ -1,0 +1,78 @@
+"""``check --fix``: speak flagged clips again as new takes and keep the best one.
+
+The voice is not deterministic, so a clip spoken again is another rendition: take ``n`` has its own
+clip key (:func:`narration.synth.takes.take_key`; take 1 keeps the content key it always had).
+For each flagged clip, new takes are made and heard until one passes or the clip has
+``max_takes`` takes; the take with the lowest WER is kept (the current one on a tie), written to
+the book's takes record (``.narration/takes.json``, which the plan consults, so the build uses it)
+and the other takes' clips and transcripts are removed.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from narration.check.api import ClipCheck, FixResult, Listener, Target, targets
+from narration.model import Book
+from narration.synth.pipeline import SynthOptions
+from narration.synth.plan import Piece
+from narration.synth.takes import load_takes, save_takes, take_key
+from narration.synth.workers import Worker
+
+log = logging.getLogger(__name__)
+
+
+def fix_flagged(
+    book: Book, options: SynthOptions, listener: Listener, clips: list[ClipCheck], max_takes: int
+) -> list[FixResult]:
+    """Re-speak each flagged clip (see the module's doc); what was tried and kept, per clip."""
+    flagged = [clip for clip in clips if clip.flagged]
+    if not flagged:
+        return []
+    by_key = {target.piece.key: target for target in targets(book, options)}
+    listener.cache.prepare()
+    worker = Worker(options.spec, listener.cache.root)
+    worker.load()
+    takes = load_takes(book.root)
+    results = []
+    for clip in flagged:
+        target = by_key[clip.key]
+        result = retake(worker, listener, target, clip, max_takes)
+        first = target.piece.take1_key
+        if result.kept == 1:
+            takes.pop(first, None)
+        else:
+            takes[first] = result.kept
+        save_takes(book.root, takes)  # before the other takes are removed: the record names a clip that exists
+        drop_takes(listener, first, [t for t in result.tried if t != result.kept])
+        log.info("clip %s: takes %s tried, take %d kept", first, sorted(result.tried), result.kept)
+        results.append(result)
+    return results
+
+
+def retake(worker: Worker, listener: Listener, target: Target, clip: ClipCheck, max_takes: int) -> FixResult:
+    """Make and hear new takes of a flagged clip until one passes or it has ``max_takes`` takes."""
+    piece = target.piece
+    first = piece.take1_key
+    tried = {piece.take: clip.verdict.wer}
+    flagged = {piece.take: True}
+    take = piece.take
+    while len(tried) < max(max_takes, 1) and all(flagged.values()):
+        take += 1
+        key = take_key(first, take)
+        listener.store.drop([key])  # a transcript of an older clip under this key, if one was left
+        meta = worker.make((key, piece.spoken))
+        new = Target(target.chapter, target.item, Piece(key, piece.written, piece.spoken, take, first))
+        check = listener.check(new, meta.duration, meta.sha256)
+        tried[take], flagged[take] = check.verdict.wer, check.flagged
+    kept = min(tried, key=lambda t: (flagged[t], tried[t], t != piece.take, t))
+    return FixResult(target.chapter, first, tried, kept, flagged[kept])
+
+
+def drop_takes(listener: Listener, first: str, numbers: list[int]) -> None:
+    """Remove these takes' clips and transcripts."""
+    keys = [take_key(first, n) for n in numbers]
+    for key in keys:
+        listener.cache.wav_path(key).unlink(missing_ok=True)
+        listener.cache.meta_path(key).unlink(missing_ok=True)
+    listener.store.drop(keys)
