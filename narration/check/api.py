@@ -18,11 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from narration.check.asr import Recognizer, WhisperRecognizer, wav_to_asr
+from narration.check.asr import ASR_RATE, Recognizer, WhisperRecognizer, wav_to_asr
 from narration.check.verdicts import HeardStore, Rules, Verdict, judge
 from narration.errors import CacheError, CheckError
 from narration.model import Book
-from narration.synth.cache import ClipCache, verified_wav
+from narration.synth.cache import ClipCache, ClipMeta, verified_wav
 from narration.synth.engines import get_engine
 from narration.synth.pipeline import SynthOptions, plan_book, resolve_options
 from narration.synth.plan import Piece
@@ -107,26 +107,40 @@ class Listener:
         self.heard = 0
         self.heard_seconds = 0.0
 
-    def check(self, target: Target, duration: float, sha256: str | None) -> ClipCheck:
+    def check(self, target: Target, meta: ClipMeta) -> ClipCheck:
         piece = target.piece
-        heard = self.store.get(piece.key, sha256)
+        said = " ".join(piece.spoken)
+        heard = self.store.get(piece.key, meta.sha256)
         if heard is None:
-            heard = self.listen(piece.key, sha256)
+            heard = self.listen(said, meta)
+            self.store.put(piece.key, meta.sha256, heard)
             self.heard += 1
-            self.heard_seconds += duration
-        verdict = judge(" ".join(piece.spoken), heard, self.rules)
-        return ClipCheck(target.chapter, target.item, piece.key, piece.take, " ".join(piece.written), duration, verdict)
+            self.heard_seconds += meta.duration
+            if self.heard % SAVE_EVERY == 0:
+                self.store.save()
+        verdict = judge(said, heard, self.rules)
+        return ClipCheck(
+            target.chapter, target.item, piece.key, piece.take, " ".join(piece.written), meta.duration, verdict
+        )
 
-    def listen(self, key: str, sha256: str | None) -> str:
+    def listen(self, said: str, meta: ClipMeta) -> str:
+        """What the clip says: one listen to the whole clip; if that is flagged, a second, careful one
+        to each sentence on its own (the recogniser drops a short sentence after a long one, or
+        mishears a short clip with no context), and the listen that fits the text better is kept."""
         try:
-            data = verified_wav(self.cache.wav_path(key), sha256)
+            data = verified_wav(self.cache.wav_path(meta.key), meta.sha256)
         except CacheError as exc:
             raise CheckError(str(exc)) from exc
-        text = self.recognizer.transcribe(wav_to_asr(data))
-        self.store.put(key, sha256, text)
-        if self.heard % SAVE_EVERY == SAVE_EVERY - 1:
-            self.store.save()
-        return text
+        samples = wav_to_asr(data)
+        heard = self.recognizer.transcribe(samples)
+        first = judge(said, heard, self.rules)
+        if not first.flagged:
+            return heard
+        spans = [samples[round(a * ASR_RATE) : round(b * ASR_RATE)] for a, b in meta.boundaries] or [samples]
+        again = " ".join(self.recognizer.transcribe(span, careful=True) for span in spans)
+        second = judge(said, again, self.rules)
+        log.debug("clip %s heard again: WER %.2f -> %.2f", meta.key, first.wer, second.wer)
+        return again if second.wer < first.wer else heard
 
 
 def targets(book: Book, options: SynthOptions) -> list[Target]:
@@ -193,7 +207,7 @@ def listen_all(
             missing[target.chapter] = missing.get(target.chapter, 0) + 1
             continue
         before = listener.heard
-        checks.append(listener.check(target, meta.duration, meta.sha256))
+        checks.append(listener.check(target, meta))
         if progress is not None and listener.heard > before:
             progress(listener.heard, todo)
     return checks, sum(missing.values()), missing

@@ -63,7 +63,7 @@ def retake(worker: Worker, listener: Listener, target: Target, clip: ClipCheck, 
         listener.store.drop([key])  # a transcript of an older clip under this key, if one was left
         meta = worker.make((key, piece.spoken))
         new = Target(target.chapter, target.item, Piece(key, piece.written, piece.spoken, take, first))
-        check = listener.check(new, meta.duration, meta.sha256)
+        check = listener.check(new, meta)
         tried[take], flagged[take] = check.verdict.wer, check.flagged
     kept = min(tried, key=lambda t: (flagged[t], tried[t], t != piece.take, t))
     return FixResult(target.chapter, first, tried, kept, flagged[kept])

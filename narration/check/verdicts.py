@@ -81,19 +81,19 @@ def gaps(steps: tuple[Step, ...]) -> Iterable[tuple[str, list[str], int]]:
 
 def describe(result: Score, runs: list[tuple[str, list[str], int]]) -> tuple[str, ...]:
     """Short notes on what is wrong, for the report."""
-    notes = []
     if result.wer >= MOSTLY_WRONG:
-        notes.append(f"mostly something else (WER {result.wer:.2f})")
+        notes = ["mostly something else"]
+    else:
+        notes = [f"{result.errors} of {result.words} words differ"]
     for kind, words, end in runs:
         text = " ".join(words)
         if kind == "del":
             notes.append(f'cut short: "{text}" missing at the end' if end == len(result.steps) else f'missing "{text}"')
             continue
         said_before = [s.expected for s in result.steps[: end - len(words)] if s.expected]
-        repeated = " ".join(said_before[-len(words) :]) == text
+        said_after = [s.expected for s in result.steps[end:] if s.expected]
+        repeated = text in (" ".join(said_before[-len(words) :]), " ".join(said_after[: len(words)]))
         notes.append(f'repeated "{text}"' if repeated else f'extra "{text}"')
-    if not notes:
-        notes.append(f"{result.errors} of {result.words} words wrong")
     return tuple(notes)
 
 
