@@ -96,6 +96,9 @@ def test_an_unknown_token_with_digits_stays_itself() -> None:
         ("Mister Smith arrived at ten thirty.", "Mr. Smith arrived at 10:30."),
         ("Postscript.", "Post script."),
         ("They could not go.", "They couldnot go."),
+        ("One of the leaders of nineteen seventeen and one more.", "One of the leaders of 1917 and one more."),
+        ("By nineteen twenty, 14 per cent.", "By 1920, 14%."),
+        ("Writings nineteen thirty-four to 35.", "Writings 1934 to 35."),
     ],
 )
 def test_both_sides_normalised_alike_score_zero(said: str, heard: str) -> None:

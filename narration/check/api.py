@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from narration.check import DEFAULT_TAKES
 from narration.check.asr import ASR_RATE, Recognizer, WhisperRecognizer, wav_to_asr
 from narration.check.verdicts import HeardStore, Rules, Verdict, judge
 from narration.errors import CacheError, CheckError
@@ -99,11 +100,11 @@ class Target:
 class Listener:
     """The recogniser, the clip cache and the transcript cache, for one run."""
 
-    def __init__(self, cache: ClipCache, recognizer: Recognizer, rules: Rules) -> None:
+    def __init__(self, cache: ClipCache, recognizer: Recognizer, rules: Rules, heard_dir: Path | None = None) -> None:
         self.cache = cache
         self.recognizer = recognizer
         self.rules = rules
-        self.store = HeardStore(cache.root, recognizer.identity)
+        self.store = HeardStore(heard_dir or cache.root / "check", recognizer.identity)
         self.heard = 0
         self.heard_seconds = 0.0
 
@@ -166,18 +167,21 @@ def check_book(
     rules: Rules | None = None,
     recognizer: Recognizer | None = None,
     fix: bool = False,
-    max_takes: int = 3,
+    max_takes: int = DEFAULT_TAKES,
     jobs: int | None = None,
     progress: Progress | None = None,
+    heard_dir: Path | None = None,
 ) -> CheckReport:
     """Check every clip of ``book`` (or of ``chapters``); with ``fix``, re-speak the flagged ones.
 
     ``max_takes``: how many takes a flagged clip may have in all (the first included).
+    ``heard_dir``: where what was heard is cached (default: ``check/`` in the clip cache).
     ``None`` options default as for synthesis (``book.toml``'s ``[synth]``).
     """
     started = time.monotonic()
     options = resolve_options(book, engine=engine, voice=voice, cache_dir=cache_dir, chapters=chapters, jobs=jobs)
-    listener = Listener(ClipCache(options.cache_dir), recognizer or WhisperRecognizer(threads=jobs), rules or Rules())
+    recognizer = recognizer or WhisperRecognizer(threads=jobs)
+    listener = Listener(ClipCache(options.cache_dir), recognizer, rules or Rules(), heard_dir)
     report = CheckReport()
     try:
         report.clips, report.missing, missing = listen_all(listener, targets(book, options), progress)

@@ -34,6 +34,9 @@ def fix_flagged(
     worker = Worker(options.spec, listener.cache.root)
     worker.load()
     takes = load_takes(book.root)
+    if options.chapters is None:  # the whole book is planned: entries of pieces it no longer has go
+        firsts = {target.piece.take1_key for target in by_key.values()}
+        takes = {first: take for first, take in takes.items() if first in firsts}
     results = []
     for clip in flagged:
         target = by_key[clip.key]

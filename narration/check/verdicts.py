@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from narration import fsutil
+from narration.check import DEFAULT_MAX_WER
 from narration.check.align import Score, Step, score
 from narration.errors import CacheError
 
@@ -38,7 +39,7 @@ class Rules:
     the rate.
     """
 
-    max_wer: float = 0.3
+    max_wer: float = DEFAULT_MAX_WER
     min_errors: int = 2
     max_gap: int = 3
 
@@ -100,9 +101,9 @@ def describe(result: Score, runs: list[tuple[str, list[str], int]]) -> tuple[str
 class HeardStore:
     """What the recogniser heard, by clip key and the clip's checksum, for one recogniser identity."""
 
-    def __init__(self, cache_dir: Path, identity: str) -> None:
+    def __init__(self, folder: Path, identity: str) -> None:
         self.identity = identity
-        self.path = Path(cache_dir) / "check" / f"heard-{fsutil.digest(identity)[:12]}.json"
+        self.path = Path(folder) / f"heard-{fsutil.digest(identity)[:12]}.json"
         self.heard: dict[str, tuple[str, str]] = self._load()  # key -> (sha256 of the clip, text)
         self._dirty = False
 

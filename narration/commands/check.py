@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from narration.check import DEFAULT_MAX_WER, DEFAULT_TAKES
 from narration.commands.options import CACHE_OPTION, CHAPTERS_OPTION, ENGINE_OPTION, SCRIPTS_OPTION, VOICE_OPTION
 
 
@@ -21,19 +22,26 @@ from narration.commands.options import CACHE_OPTION, CHAPTERS_OPTION, ENGINE_OPT
     "--takes",
     "max_takes",
     type=click.IntRange(min=2),
-    default=3,
+    default=DEFAULT_TAKES,
     show_default=True,
     help="With --fix: takes a flagged clip may have in all.",
 )
 @click.option(
     "--max-wer",
     type=click.FloatRange(0, 10),
-    default=0.3,
+    default=DEFAULT_MAX_WER,
     show_default=True,
     help="Flag a clip whose word error rate is above this.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="Recogniser threads (default: the number of cores).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="A table per chapter and the flagged clips, or JSON for tools.",
+)
 def check_command(
     scripts_dir: Path,
     engine: str | None,
