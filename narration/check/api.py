@@ -127,7 +127,7 @@ class Listener:
     def listen(self, said: str, meta: ClipMeta) -> str:
         """What the clip says: one listen to the whole clip; if that is flagged, a second, careful one
         to each sentence on its own (the recogniser drops a short sentence after a long one, or
-        mishears a short clip with no context), and the listen that fits the text better is kept."""
+        mishears a short clip with no context); the clip stays flagged only if both listens flag it."""
         try:
             data = verified_wav(self.cache.wav_path(meta.key), meta.sha256)
         except CacheError as exc:
@@ -141,7 +141,7 @@ class Listener:
         again = " ".join(self.recognizer.transcribe(span, careful=True) for span in spans)
         second = judge(said, again, self.rules)
         log.debug("clip %s heard again: WER %.2f -> %.2f", meta.key, first.wer, second.wer)
-        return again if second.wer < first.wer else heard
+        return again if (second.flagged, second.wer) < (first.flagged, first.wer) else heard
 
 
 def targets(book: Book, options: SynthOptions) -> list[Target]:
