@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from narration.cli import cli
 from narration.errors import CheckError
 from narration.model import load_book
 from narration.synth.pipeline import synthesize_book
+from narration.synth.plan import Speech, make_pieces
 from narration.synth.takes import load_takes, take_key, takes_path
 
 
@@ -151,3 +153,13 @@ def test_a_damaged_takes_record_means_first_takes(tmp_path: Path, caplog: pytest
     path.write_text("{not json")
     assert load_takes(tmp_path) == {}
     assert "first take" in caplog.text
+
+
+def test_the_plan_uses_the_recorded_take() -> None:
+    speech = Speech("identity", 400, {})
+    [first] = make_pieces("The wind was howling.", speech, "here")
+    assert first.take == 1 and first.take1_key == first.key
+    [retake] = make_pieces("The wind was howling.", replace(speech, takes={first.key: 3}), "here")
+    assert retake.key == take_key(first.key, 3) and retake.take == 3 and retake.take1_key == first.key
+    [other] = make_pieces("The rain fell.", replace(speech, takes={first.key: 3}), "here")
+    assert other.take == 1  # an entry applies to its own piece only
