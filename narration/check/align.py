@@ -94,8 +94,8 @@ def _money(currency: str, number: str) -> list[list[str]]:
     major, minor = CURRENCIES[currency]
     whole, _, cents = number.partition(".")
     amount = _words(num2words(int(whole)))
-    if not cents or int(cents) == 0:
-        return [[*amount, major], [*amount, major.rstrip("s")]]
+    if not cents or int(cents) == 0:  # the bare amount last: "$3 million" heard for "three million"
+        return [[*amount, major], [*amount, major.rstrip("s")], amount]
     small = _words(num2words(int(cents)))
     return [[*amount, major, *small, minor], [*amount, major, "and", *small, minor], [*amount, major, *small]]
 
@@ -135,27 +135,24 @@ def number_readings(token: str) -> list[list[str]]:
     return _integer(int(number), match.group("suffix"))
 
 
-def _fit(reading: list[str], vocabulary: set[str]) -> tuple[int, int]:
-    """How well a reading fits the other side: words it shares less words it lacks, then brevity.
-
-    (Counting shared words alone would read 1917 as "one thousand nine hundred and seventeen"
-    wherever "one" and "and" are said nearby.)
-    """
-    shared = sum(canonical(w) in vocabulary for w in reading)
-    return 2 * shared - len(reading), -len(reading)
+def _said_in(reading: list[str], other: str) -> bool:
+    """Whether the other side says this reading word for word."""
+    return f" {' '.join(canonical(w) for w in reading)} " in other
 
 
 def resolve_numbers(tokens: Sequence[str], other: Sequence[str]) -> list[str]:
-    """``tokens`` with each number read the way that shares most words with the ``other`` side."""
-    vocabulary = {canonical(w) for w in other}
+    """``tokens`` with each number read as the ``other`` side says it word for word, if it does,
+    else in its most likely reading (the first). Shared words are not a guide: "one thousand nine
+    hundred and seventeen" shares more words than "nineteen seventeen" with a clip that says
+    "one" and "thousand" elsewhere."""
+    joined = f" {' '.join(canonical(w) for w in other)} "
     words: list[str] = []
     for token in tokens:
         if not _DIGIT.search(token):
             words.append(token)
             continue
         readings = number_readings(token)
-        best = max(readings, key=lambda r: _fit(r, vocabulary))
-        words.extend(w for w in best if w)
+        words.extend(next((r for r in readings if _said_in(r, joined)), readings[0]))
     return words
 
 
