@@ -18,6 +18,7 @@ Clips missing from the cache are synthesised first (timed apart, not counted in 
     python bench/check.py                                   # the pamphlet, its own clip cache
     python bench/check.py --cache-dir /tmp/pamphlet-clips   # reuse (or fill) another cache
     python bench/check.py --chapters 1-3                    # a quick run on a subset
+    python bench/check.py --heard-dir /tmp/heard            # keep the transcripts; a rerun re-judges them
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ def main() -> None:
     parser.add_argument("--cache-dir", type=Path, default=None, help="clip cache (default: the book's)")
     parser.add_argument("--chapters", default=None, help="only these chapters, e.g. 1-3")
     parser.add_argument("--jobs", type=int, default=None, help="synthesis processes and recogniser threads")
+    parser.add_argument(
+        "--heard-dir",
+        type=Path,
+        default=None,
+        help="keep what was heard here (default: a new temporary folder, so the run is cold); "
+        "given a folder a run left, only new clips are heard and (b) is re-judged in seconds",
+    )
     args = parser.parse_args()
     chapters = parse_ranges(args.chapters) if args.chapters else None
     book = load_book(args.scripts)
@@ -56,11 +64,12 @@ def main() -> None:
     made = synthesize_book(book, cache_dir=args.cache_dir, chapters=chapters, jobs=args.jobs)
     print(f"synthesis first: made {made.made} clip(s), reused {made.reused}, {time.perf_counter() - started:.0f} s")
 
-    with tempfile.TemporaryDirectory(prefix="check-bench-") as heard:
+    with tempfile.TemporaryDirectory(prefix="check-bench-") as temporary:
+        heard = args.heard_dir or Path(temporary)
         print(f"before checking: {load()}")
-        report = check_book(book, cache_dir=args.cache_dir, chapters=chapters, jobs=args.jobs, heard_dir=Path(heard))
+        report = check_book(book, cache_dir=args.cache_dir, chapters=chapters, jobs=args.jobs, heard_dir=heard)
         print(f"after checking: {load()}")
-        warm = check_book(book, cache_dir=args.cache_dir, chapters=chapters, jobs=args.jobs, heard_dir=Path(heard))
+        warm = check_book(book, cache_dir=args.cache_dir, chapters=chapters, jobs=args.jobs, heard_dir=heard)
 
     minutes = report.heard_seconds / 60
     flagged = report.flagged
