@@ -154,5 +154,15 @@ def test_repeated_words_are_named() -> None:
 
 def test_one_misheard_word_of_a_title_is_not_a_finding() -> None:
     assert not judge("Kronstadt", "Cronstatt").flagged  # one error: below min_errors
-    assert judge("The Kronstadt rising", "the crown start rising").flagged
-    assert not judge("The Kronstadt rising", "the crown start rising", Rules(max_wer=1.0)).flagged
+    assert not judge("The Kronstadt rising", "the crown start rising").flagged  # a name heard as two words
+    assert judge("The Kronstadt rising", "a bus stop rising").flagged
+    assert not judge("The Kronstadt rising", "a bus stop rising", Rules(max_wer=1.0)).flagged
+
+
+def test_a_long_word_heard_as_words_that_sound_like_it_is_one_substitution() -> None:
+    result = score("however uncompromising", "however and compromising")
+    assert [(s.kind, s.expected, s.heard) for s in result.steps] == [
+        ("ok", "however", "however"),
+        ("sub", "uncompromising", "and compromising"),
+    ]
+    assert score("at no stage", "and no stage to").errors == 2  # short words are not joined

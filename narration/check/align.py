@@ -13,6 +13,8 @@ or names the recogniser spells its own way; those count as errors.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -33,6 +35,9 @@ _EDGE_APOSTROPHES = re.compile(r"(?<!\w)'|'(?!\w)")
 _DIGIT = re.compile(r"\d")
 _NUMBER = re.compile(r"^(?P<cur>[$£€¥])?(?P<num>\d[\d,]*(?:\.\d+)?)(?P<suffix>st|nd|rd|th|s|'s|¢|%)?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+SPLIT_MIN_LETTERS = 8  # a word this long may be heard as two or three words that sound like it
+SPLIT_LIKENESS = 0.7  # difflib ratio of the word and the words run together
+SPLIT_BAND = 6  # joins are looked for this many words either side of the diagonal
 
 
 # --- normalisation: small str -> str steps --------------------------------------------------
@@ -217,16 +222,42 @@ def align_words(expected: Sequence[str], heard: Sequence[str]) -> Score:
 
 
 def _moves(ref: Sequence[str], hyp: Sequence[str], i: int, j: int) -> list[tuple[int, int, StepKind]]:
-    """The steps out of cell (i, j): delete, insert, match or substitute, and the join matches."""
+    """The steps out of cell (i, j): delete, insert, match or substitute, and the joins: a word
+    spelled by two words of the other side is a match; a long word heard as two or three that
+    sound like it ("bureaucratized" as "bureau of crowd") is one substitution."""
     n, m = len(ref), len(hyp)
     moves: list[tuple[int, int, StepKind]] = [(1, 0, "del"), (0, 1, "ins")]
-    if i < n and j < m:
-        moves.append((1, 1, "ok" if ref[i] == hyp[j] else "sub"))
-    if i < n and j + 1 < m and ref[i] == hyp[j] + hyp[j + 1]:
-        moves.append((1, 2, "ok"))
-    if i + 1 < n and j < m and ref[i] + ref[i + 1] == hyp[j]:
-        moves.append((2, 1, "ok"))
+    if i >= n or j >= m:
+        return moves
+    word, heard = ref[i], hyp[j]
+    moves.append((1, 1, "ok" if word == heard else "sub"))
+    if word == heard or abs(i * m - j * n) > SPLIT_BAND * max(n, m):
+        return moves  # a match is never improved on by a join; nor is a cell far off the diagonal
+    for k in (2, 3):
+        if j + k <= m and (k == 2 or len(word) >= SPLIT_MIN_LETTERS) and _sounds_like(word, "".join(hyp[j : j + k]), k):
+            moves.append((1, k, "ok" if word == "".join(hyp[j : j + k]) else "sub"))
+        if (
+            i + k <= n
+            and (k == 2 or len(heard) >= SPLIT_MIN_LETTERS)
+            and _sounds_like(heard, "".join(ref[i : i + k]), k)
+        ):
+            moves.append((k, 1, "ok" if heard == "".join(ref[i : i + k]) else "sub"))
     return moves
+
+
+def _sounds_like(word: str, joined: str, parts: int) -> bool:
+    """Whether ``joined`` (``parts`` words run together) is ``word``, or near it if it is long."""
+    if len(word) < SPLIT_MIN_LETTERS:
+        return parts == 2 and word == joined
+    if word == joined or abs(len(word) - len(joined)) > len(word) // 3:
+        return word == joined and parts == 2
+    return _likeness(word, joined) >= SPLIT_LIKENESS
+
+
+@functools.lru_cache(maxsize=65536)
+def _likeness(word: str, joined: str) -> float:
+    matcher = difflib.SequenceMatcher(None, word, joined, autojunk=False)
+    return matcher.ratio() if matcher.quick_ratio() >= SPLIT_LIKENESS else 0.0
 
 
 def score(said: str, heard: str) -> Score:
