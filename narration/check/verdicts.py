@@ -26,7 +26,8 @@ from narration.errors import CacheError
 log = logging.getLogger(__name__)
 
 STORE_VERSION = 1
-MOSTLY_WRONG = 0.8
+MOSTLY_WRONG = 0.8  # a clip with this WER is "mostly something else", its gaps not listed
+NOTED_GAP = 2  # runs of missing or extra words this long are named in the problems
 
 
 @dataclass(frozen=True)
@@ -83,10 +84,11 @@ def gaps(steps: tuple[Step, ...]) -> Iterable[tuple[str, list[str], int]]:
 def describe(result: Score, runs: list[tuple[str, list[str], int]]) -> tuple[str, ...]:
     """Short notes on what is wrong, for the report."""
     if result.wer >= MOSTLY_WRONG:
-        notes = ["mostly something else"]
-    else:
-        notes = [f"{result.errors} of {result.words} words differ"]
+        return ("mostly something else",)
+    notes = [f"{result.errors} of {result.words} words differ"]
     for kind, words, end in runs:
+        if len(words) < NOTED_GAP:
+            continue
         text = " ".join(words)
         if kind == "del":
             notes.append(f'cut short: "{text}" missing at the end' if end == len(result.steps) else f'missing "{text}"')
