@@ -335,11 +335,13 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
 
 # Commands defined in narration.commands are registered here, one line each.
+from narration.commands.check import check_command  # noqa: E402
 from narration.commands.say import say_command  # noqa: E402
 from narration.commands.words import words_command  # noqa: E402
 
 cli.add_command(words_command)
 cli.add_command(say_command)
+cli.add_command(check_command)
 
 
 def main() -> None:

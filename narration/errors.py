@@ -73,3 +73,7 @@ class LockError(NarrationError):
 
 class ClusterError(NarrationError):
     """A Dask cluster cannot be reached, has no usable worker, or lost its connection."""
+
+
+class CheckError(NarrationError):
+    """The speech check cannot run (no recogniser installed, a clip cannot be read)."""

@@ -28,7 +28,7 @@ from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, TypeVar
 
-from narration.cluster import ClusterSpec, parse_cluster
+from narration.cluster.spec import ClusterSpec, parse_cluster
 from narration.cluster.worker import Identity, identity_of, refusal, run_task
 from narration.errors import ClusterError, NarrationError
 from narration.executors import Job, WorkerSetup

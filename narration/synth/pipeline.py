@@ -23,6 +23,7 @@ from narration.synth.cache import ClipCache, ClipMeta
 from narration.synth.engines import Engine, EngineSpec, engine_info, get_engine, identity_digest
 from narration.synth.plan import Piece, Plan, Speech, build_plan
 from narration.synth.progress import Tracker
+from narration.synth.takes import load_takes
 from narration.synth.types import Clip, SentenceSpan, SynthResult
 from narration.synth.workers import ClipAudio, ClipTask, clip_job, make_clips
 from narration.text.spoken import load_lexicon
@@ -98,7 +99,7 @@ def _names(configured: str, name: str) -> bool:
 
 def plan_book(book: Book, engine: Engine, chapters: Sequence[int] | None) -> Plan:
     lexicon = load_lexicon(book.scripts_dir) if book.scripts_dir is not None else {}
-    speech = Speech(identity_digest(engine.identity), engine.max_chars, lexicon)
+    speech = Speech(identity_digest(engine.identity), engine.max_chars, lexicon, load_takes(book.root))
     return build_plan(book, speech, chapters)
 
 

@@ -12,13 +12,14 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from narration.disclosure import spoken_disclosure
 from narration.errors import ConfigError
 from narration.model import Book, Chapter
 from narration.synth.cache import clip_key
+from narration.synth.takes import take_key
 from narration.synth.types import OPENING
 from narration.text.sentences import chunk_sentences, split_sentences
 from narration.text.spoken import to_spoken, unspeakable
@@ -36,6 +37,12 @@ class Piece:
     key: str
     written: tuple[str, ...]
     spoken: tuple[str, ...]
+    take: int = 1  # which rendition the book uses (narration.synth.takes); a re-take has its own key
+    first_key: str | None = None  # the key of take 1, for a re-take (None: this is take 1)
+
+    @property
+    def take1_key(self) -> str:
+        return self.first_key or self.key
 
     @property
     def chars(self) -> int:
@@ -68,6 +75,7 @@ class Speech:
     identity_digest: str
     max_chars: int
     lexicon: Mapping[str, str]
+    takes: Mapping[str, int] = field(default_factory=dict)  # take-1 key -> chosen take (only re-takes)
 
 
 def parse_ranges(text: str) -> list[int]:
@@ -109,12 +117,20 @@ def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
                 pairs.append((sentence, said))
         if pairs:
             written, spoken = (tuple(x) for x in zip(*pairs, strict=True))
-            pieces.append(Piece(clip_key(speech.identity_digest, spoken), written, spoken))
+            pieces.append(keyed_piece(clip_key(speech.identity_digest, spoken), written, spoken, speech.takes))
     if dropped:
         log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
     if not pieces:
         log.warning("%s: nothing to say in %r; skipped", where, text[:60])
     return tuple(pieces)
+
+
+def keyed_piece(first: str, written: tuple[str, ...], spoken: tuple[str, ...], takes: Mapping[str, int]) -> Piece:
+    """The piece with the take the book chose (take 1, keyed ``first``, unless recorded otherwise)."""
+    take = takes.get(first, 1)
+    if take == 1:
+        return Piece(first, written, spoken)
+    return Piece(take_key(first, take), written, spoken, take, first)
 
 
 def chapter_items(chapter: Chapter, speech: Speech, opening: str | None = None) -> list[Item]:

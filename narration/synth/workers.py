@@ -48,10 +48,12 @@ class EngineSetup:
     """A worker's engine, built from its spec (its model loaded once per worker)."""
 
     spec: EngineSpec
+    take: int = 1  # another take is another rendition: the voice's noise is seeded for it
 
     @property
     def identity(self) -> str:
-        return "engine:" + identity_digest(get_engine(self.spec).identity)
+        suffix = "" if self.take == 1 else f":take{self.take}"
+        return "engine:" + identity_digest(get_engine(self.spec).identity) + suffix
 
     def describe(self) -> dict[str, Any]:
         """What the identity is made of (engine, version, voice, settings), for a cluster's messages."""
@@ -59,7 +61,7 @@ class EngineSetup:
 
     def build(self) -> Speaker:
         speaker = Speaker(get_engine(self.spec))
-        speaker.engine.load()
+        speaker.engine.load(self.take)
         return speaker
 
 

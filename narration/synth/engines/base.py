@@ -64,8 +64,11 @@ class Engine(Protocol):
     def max_chars(self) -> int:
         """The longest text (in characters) one piece should hold."""
 
-    def load(self) -> None:
-        """Get ready to speak (load a model, ...). Called once per worker process; may do nothing."""
+    def load(self, take: int = 1) -> None:
+        """Get ready to speak (load a model, ...). Called once per worker process; may do nothing.
+
+        ``take``: the rendition to make; an engine whose voice draws random noise seeds it for the
+        take (so a take sounds the same each time it is made, and another take differs)."""
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         """Speak ``text``; yields one or more chunks, back to back."""

@@ -120,10 +120,11 @@ class PiperEngine:
     def max_chars(self) -> int:
         return MAX_CHARS
 
-    def load(self) -> None:
-        """Load the model (once); :class:`VoiceError` if it is not a Piper model."""
+    def load(self, take: int = 1) -> None:
+        """Load the model (once), its noise seeded for ``take``; :class:`VoiceError` if it is not a
+        Piper model."""
         if self._voice is None:
-            self._voice = _load_voice(self.model, self.voice_config)
+            self._voice = _load_voice(self.model, self.voice_config, NOISE_SEED + take - 1)
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         from piper.config import SynthesisConfig
@@ -142,12 +143,12 @@ class PiperEngine:
 NOISE_SEED = 1770  # seeds onnxruntime's generator of the voice's noise when a model is loaded
 
 
-def _load_voice(model: Path, config: dict[str, Any]) -> Any:
+def _load_voice(model: Path, config: dict[str, Any], seed: int = NOISE_SEED) -> Any:
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
 
-    onnxruntime.set_seed(NOISE_SEED)  # the voice's noise: the same sentences in the same order, the same audio
+    onnxruntime.set_seed(seed)  # the voice's noise: the same sentences in the same order, the same audio
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
