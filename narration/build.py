@@ -199,7 +199,7 @@ def run(options: BuildOptions, executors: Executors) -> BuildReport:
 
 def _synthesise(pending: Pending, executor: Executor) -> SynthResult:
     """The synth stage; while its workers speak, the audio stage's codecs are imported (below)."""
-    if not pending.missing:
+    if not pending.needs_workers:
         return pipeline.finish(pending, None)
     with executor.start(pending.job.setup, pending.workers_wanted()) as workers:
         warm_up = CodecWarmUp.begin()  # only now: no fork may see this thread
