@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from narration import __version__
+from narration.commands import studio as studio_command
 from narration.commands.options import (
     CACHE_OPTION,
     CHAPTERS_OPTION,
@@ -304,6 +305,7 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
 
 # Commands defined in narration.commands are registered here, one line each.
+cli.add_command(studio_command.studio)
 
 
 def main() -> None:

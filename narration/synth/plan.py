@@ -8,12 +8,14 @@ sentences with nothing left to say are skipped, and so are pieces and sections l
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
+from narration import fsutil
 from narration.errors import ConfigError
 from narration.model import Book, Chapter
 from narration.synth.cache import clip_key
@@ -65,6 +67,18 @@ class Speech:
     identity_digest: str
     max_chars: int
     lexicon: Mapping[str, str]
+    _memo_key: str = field(init=False, repr=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        entries = sorted(self.lexicon.items())
+        key = fsutil.digest(self.identity_digest, str(self.max_chars), *(f"{k}\0{v}" for k, v in entries))
+        object.__setattr__(self, "_memo_key", key)
+
+    def __hash__(self) -> int:  # the memo of make_pieces keys on it (the lexicon is a dict)
+        return hash(self._memo_key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Speech) and other._memo_key == self._memo_key
 
 
 def parse_ranges(text: str) -> list[int]:
@@ -95,6 +109,18 @@ def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:
 
 def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
     """Cut a title or section into pieces; warn once about characters the voice cannot say."""
+    pieces, dropped = _pieces(text, speech)
+    if dropped:
+        log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
+    if not pieces:
+        log.warning("%s: nothing to say in %r; skipped", where, text[:60])
+    return pieces
+
+
+@functools.lru_cache(maxsize=16384)
+def _pieces(text: str, speech: Speech) -> tuple[tuple[Piece, ...], frozenset[str]]:
+    """The pieces of a text and the characters dropped from it: a pure function of its arguments,
+    memoised, so a long-running caller (the studio) re-plans only the sections an edit changed."""
     pieces = []
     dropped: set[str] = set()
     for group in chunk_sentences(split_sentences(text), speech.max_chars):
@@ -107,11 +133,7 @@ def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
         if pairs:
             written, spoken = (tuple(x) for x in zip(*pairs, strict=True))
             pieces.append(Piece(clip_key(speech.identity_digest, spoken), written, spoken))
-    if dropped:
-        log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
-    if not pieces:
-        log.warning("%s: nothing to say in %r; skipped", where, text[:60])
-    return tuple(pieces)
+    return tuple(pieces), frozenset(dropped)
 
 
 def chapter_items(chapter: Chapter, speech: Speech) -> list[Item]:

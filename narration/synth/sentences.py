@@ -22,6 +22,7 @@ import os
 import wave
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -62,8 +63,8 @@ class SentenceIndex:
         self.root = cache.root / INDEX_DIR
         self._clips: dict[str, np.ndarray | None] = {}  # clip key -> samples, read once per lookup pass
 
-    def path(self, spoken: str) -> str:
-        return str(self.root / f"{sentence_key(self.identity_digest, spoken)}.json")
+    def path(self, spoken: str) -> Path:
+        return self.root / f"{sentence_key(self.identity_digest, spoken)}.json"
 
     def record(self, meta: ClipMeta, spoken: Sequence[str], *, replace: bool = True) -> None:
         """Note where each sentence of a stored clip is (``replace=False``: only sentences not noted yet)."""
