@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import click
@@ -46,6 +47,7 @@ def studio(scripts_dir: Path, out_dir: Path, host: str, port: int) -> None:
         if line is not None:
             click.echo(line, err=event.kind == "failed")
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the terminal shows rebuilds, not every request
     root = load_book(scripts_dir, require_text=False).root
     lock = BookLock(root, "narration studio")
     with (

@@ -27,7 +27,8 @@ BlockKind = Literal["title", "heading", "paragraph"]
 
 MAX_TEXT_CHARS = 20_000  # one edit: a paragraph, not a book
 MAX_WORD_CHARS = 100
-_SEPARATOR = re.compile(r"(?:\r\n|\r|\n)\s*(?:\r\n|\r|\n)")
+_NEWLINE = r"(?:\r\n|\r(?!\n)|\n)"
+_SEPARATOR = re.compile(rf"{_NEWLINE}\s*{_NEWLINE}")  # parse_script's blank line, in any line ends
 _TABLE = re.compile(r"^\s*\[")
 _WORDS_TABLE = re.compile(r"^\s*\[\s*words\s*\]\s*(?:#.*)?$")
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -74,6 +75,10 @@ def script_blocks(raw: str) -> list[Block]:
     spans.append((position, len(raw)))
     found: list[tuple[int, int, BlockKind, str]] = []
     for start, end in spans:
+        while start < end and raw[start] in "\r\n":
+            start += 1
+        while end > start and raw[end - 1] in "\r\n":
+            end -= 1
         text = _normalise(raw[start:end])
         if not text:
             continue
@@ -98,7 +103,7 @@ def replace_text(raw: str, section: str, new: str, *, old: str | None = None, oc
     if block is None:
         raise StaleEdit("that paragraph is no longer in the script: reload")
     new = "\n".join(line.rstrip() for line in new.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n"))
-    text = block.text if old is None else _replace_sentence(block.text, old, new, occurrence)
+    text = new if old is None else _replace_sentence(block.text, old, new, occurrence)
     if block.kind != "paragraph" and not text:
         raise EditError("a heading cannot be empty")
     if block.kind != "paragraph" and "\n" in text:

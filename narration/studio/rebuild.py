@@ -58,6 +58,7 @@ class Status:
     building: bool
     error: str | None  # the last rebuild's error (None: it went well)
     good: int  # the generation of the outputs in place (0: none yet)
+    warm: bool  # the voice and codecs are loaded (after the first build)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -66,6 +67,7 @@ class Status:
             "building": self.building,
             "error": self.error,
             "good": self.good,
+            "warm": self.warm,
         }
 
 
@@ -158,7 +160,7 @@ class Rebuilder:
 
     def _status(self) -> Status:
         building = self._started > self._finished
-        return Status(self._requested, self._finished, building, self._error, self._good)
+        return Status(self._requested, self._finished, building, self._error, self._good, self._warm)
 
     def listen(self, listener: Callable[[Event], None]) -> Callable[[], None]:
         """Call ``listener`` with every event; returns a function that stops it."""
@@ -223,8 +225,9 @@ class Rebuilder:
         elapsed = time.monotonic() - started
         self.emit(Event("built", generation, describe(report, elapsed), report.episodes_written, elapsed))
         if not self._warm:
-            self._warm = True
             self.warm_up()
+            with self._cond:
+                self._warm = True
 
     def _finish(self, generation: int, error: str | None, *, good: bool) -> None:
         with self._cond:
