@@ -7,6 +7,7 @@ inside such a sentence are times interpolated, in proportion to the characters.
 
 from __future__ import annotations
 
+import functools
 import html
 import itertools
 import json
@@ -28,6 +29,16 @@ MIN_CUE = 0.001  # seconds: a cue must end after it starts
 
 def wrap_lines(text: str) -> list[str]:
     """A caption's lines: one if it fits, else two of about equal length when possible."""
+    return list(_wrapped(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _wrapped(text: str) -> tuple[str, ...]:
+    """:func:`wrap_lines`, memoised: a rebuild re-renders every transcript, mostly of the same text."""
+    return tuple(_wrap(text))
+
+
+def _wrap(text: str) -> list[str]:
     if len(text) <= CUE_LINE_CHARS:
         return [text]
     breaks = [(max(i, len(text) - i - 1), i) for i, char in enumerate(text) if char == " "]
@@ -56,6 +67,16 @@ def _balanced(words: Sequence[str], parts: int) -> list[str]:
 
 def split_text(text: str) -> list[str]:
     """Split a sentence into the fewest balanced captions that each fit two lines."""
+    return list(_split(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _split(text: str) -> tuple[str, ...]:
+    """:func:`split_text`, memoised (a pure function of the text)."""
+    return tuple(_split_uncached(text))
+
+
+def _split_uncached(text: str) -> list[str]:
     text = one_line(text)
     words = text.split(" ")
     parts = max(1, math.ceil(len(text) / (CUE_LINE_CHARS * CUE_MAX_LINES)))

@@ -295,26 +295,33 @@ def describe(report: BuildReport, elapsed: float) -> str:
 
 
 class _LogRelay(logging.Handler):
-    """Turns the build's INFO log lines into progress events while it runs."""
+    """Turns the build's log lines (INFO and up) into progress events while it runs. If the
+    ``narration`` logger was quieter than INFO, it is made INFO for the rebuild without passing
+    the extra lines on: what was shown before (warnings) still goes to the usual handlers."""
 
     def __init__(self, rebuilder: Rebuilder, generation: int) -> None:
         super().__init__(logging.INFO)
         self.rebuilder = rebuilder
         self.generation = generation
         self.logger = logging.getLogger("narration")
-        self.level_before = self.logger.level
+        self.shown = self.logger.getEffectiveLevel()
+        self.saved = (self.logger.level, self.logger.propagate)
 
     def __enter__(self) -> _LogRelay:
         self.logger.addHandler(self)
-        if self.logger.getEffectiveLevel() > logging.INFO:
+        if self.shown > logging.INFO:
             self.logger.setLevel(logging.INFO)
+            self.logger.propagate = False
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.logger.removeHandler(self)
-        self.logger.setLevel(self.level_before)
+        self.logger.setLevel(self.saved[0])
+        self.logger.propagate = self.saved[1]
 
     def emit(self, record: logging.LogRecord) -> None:
+        if not self.logger.propagate and record.levelno >= self.shown and self.logger.parent is not None:
+            self.logger.parent.handle(record)  # what the user would have seen anyway
         if record.name.startswith("narration.studio") or threading.current_thread().name != "studio-rebuild":
             return
         self.rebuilder.emit(Event("progress", self.generation, record.getMessage()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -74,7 +75,8 @@ class Studio:
         token = self.app.access.token
         return server_url(self.server) + PREFIX.lstrip("/") + (f"?token={token}" if token else "")
 
-    def listen(self, listener) -> None:  # type: ignore[no-untyped-def]
+    def listen(self, listener: Callable[[Event], None]) -> None:
+        """Call ``listener`` with every rebuild event (e.g. to print it)."""
         self.rebuilder.listen(listener)
 
     def _changed(self, names: list[str]) -> None:
