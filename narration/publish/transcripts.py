@@ -148,8 +148,14 @@ RENDERERS = {"vtt": to_vtt, "srt": to_srt}
 
 
 def _write_formats(out_dir: Path, rel_for: Callable[[str], str], cues: Sequence[Cue]) -> None:
-    for ext, render in RENDERERS.items():
-        write_if_changed(out_dir / rel_for(ext), render(cues))
+    for ext in RENDERERS:
+        write_if_changed(out_dir / rel_for(ext), _rendered(ext, tuple(cues)))
+
+
+@functools.lru_cache(maxsize=256)
+def _rendered(ext: str, cues: tuple[Cue, ...]) -> str:
+    """A transcript, memoised by its cues: a rebuild after an edit renders only the changed ones."""
+    return RENDERERS[ext](cues)
 
 
 def write_transcripts(result: BuildResult) -> None:
