@@ -5,22 +5,23 @@ On a copy of ``scripts/`` (the whole pamphlet by default) in ``--work`` (default
 folder), with the clip cache ``--cache-dir`` (kept between runs: the pamphlet's clips take about
 5 min on 2 cores to make the first time; the build cache and outputs are the copy's own):
 
-(0) setup: ``narration build`` once (makes what the clip cache lacks; its time is printed, not
-    part of the figures);
+(0) setup: ``narration build`` once (makes what the clip cache lacks, and the build cache of a new
+    ``--work`` folder; its time is printed, not part of the figures);
 (a) studio: ``narration studio --port 0`` as a new process; once its first build is done and its
     voice and codecs are loaded, ``--edits`` edits (default 10), one per chapter, spread over the
-    book: in a paragraph of at least three sentences, the middle sentence gets one word more. Each
+    book: in a paragraph of at least three sentences, the middle sentence gets two words more
+    (drawn at random each run, so no earlier run's clip makes the edit free). Each
     is sent as the page sends it (POST /studio/api/edit) and timed from the request until the
     studio reports that rebuild done (its status polled every 5 ms); then the episode, both book
     files and the feed are checked to be current (written after the edit, the new sentence in
     the episode's cues in ``output/.build.json``). Target: median <= 1.0 s, worst <= 2.0 s.
 (b) cold CLI: the studio stopped, each of the same paragraphs edited again on disk (the sentence
-    gets another word), then ``narration build`` as a new process, timed around the process
+    gets two more words), then ``narration build`` as a new process, timed around the process
     (imports, model load and lock included). Target: <= 2.0 s.
 
 The machine's load average is printed before and after: on a shared machine the figures are noisy.
 
-    python bench/studio.py --cache-dir ~/.cache/narration-bench-clips
+    python bench/studio.py --cache-dir ~/.cache/narration-bench-clips --work ~/.cache/narration-bench-work
     python bench/studio.py --cache-dir /tmp/clips --edits 3 --chapters 1-3   # a quick check
 """
 
@@ -29,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import re
 import shutil
 import signal
@@ -59,6 +61,9 @@ class Target:
 
 
 def copy_scripts(source: Path, scripts: Path, cache_dir: Path, chapters: list[int] | None) -> None:
+    """A fresh copy of the scripts (a ``--work`` folder kept from an earlier run keeps its build
+    cache and outputs, so its setup build re-makes only what the last run's edits changed)."""
+    shutil.rmtree(scripts, ignore_errors=True)
     scripts.mkdir(parents=True)
     names = sorted(p.name for p in source.glob("[0-9]*.md"))
     keep = names if chapters is None else [names[n - 1] for n in chapters]
@@ -89,6 +94,54 @@ def pick_targets(scripts: Path, count: int) -> list[Target]:
         middle = sentences[len(sentences) // 2]
         targets.append(Target(path.name, block.id, middle))
     return targets
+
+
+WORDS = [
+    "indeed",
+    "surely",
+    "certainly",
+    "clearly",
+    "plainly",
+    "really",
+    "truly",
+    "frankly",
+    "simply",
+    "openly",
+    "quickly",
+    "slowly",
+    "gladly",
+    "sadly",
+    "boldly",
+    "calmly",
+    "firmly",
+    "fairly",
+    "fully",
+    "largely",
+    "mostly",
+    "nearly",
+    "partly",
+    "rarely",
+    "roughly",
+    "barely",
+    "deeply",
+    "gently",
+    "kindly",
+    "loudly",
+    "madly",
+    "neatly",
+    "oddly",
+    "proudly",
+    "quietly",
+    "rightly",
+    "softly",
+    "warmly",
+]
+
+
+def fresh_words(count: int) -> list[str]:
+    """Two words per edit, drawn anew each run: an earlier run's clips must not make it free."""
+    rng = random.Random()
+    return [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(count)]
 
 
 def longer(sentence: str, word: str) -> str:
@@ -157,15 +210,15 @@ def outputs_current(out: Path, episode: str, since: float, sentence: str) -> dic
     }
 
 
-def studio_edits(scripts: Path, out: Path, targets: list[Target]) -> list[float]:
+def studio_edits(scripts: Path, out: Path, targets: list[Target], words: list[str]) -> list[float]:
     process, url = start_studio(scripts, out)
     origin = url.split("/studio/")[0]
     try:
         wait_ready(url)
         times = []
-        for target in targets:
+        for target, word in zip(targets, words, strict=True):
             view = http(url + "api/chapter/" + Path(target.file).stem)
-            new = longer(target.sentence, "indeed")
+            new = longer(target.sentence, word)
             body = {
                 "file": target.file,
                 "version": view["version"],
@@ -192,13 +245,13 @@ def studio_edits(scripts: Path, out: Path, targets: list[Target]) -> list[float]
     return times
 
 
-def cli_edits(scripts: Path, out: Path, targets: list[Target]) -> list[float]:
+def cli_edits(scripts: Path, out: Path, targets: list[Target], words: list[str], again: list[str]) -> list[float]:
     times = []
-    for target in targets:
+    for target, word, more in zip(targets, words, again, strict=True):
         path = scripts / target.file
-        old = longer(target.sentence, "indeed")
+        old = longer(target.sentence, word)
         text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace(old, longer(old, "again"), 1), encoding="utf-8")
+        path.write_text(text.replace(old, longer(old, more), 1), encoding="utf-8")
         started = time.perf_counter()
         subprocess.run(
             [*NARRATION, "build", "--scripts", str(scripts), "--out", str(out), "--no-progress"],
@@ -241,8 +294,9 @@ def main() -> None:
     subprocess.run([*NARRATION, "build", "--scripts", str(scripts), "--out", str(out), "--no-progress"], check=True)
     print(f"setup build (not counted): {time.perf_counter() - started:.1f} s")
     targets = pick_targets(scripts, args.edits)
-    studio = studio_edits(scripts, out, targets)
-    cli = cli_edits(scripts, out, targets)
+    words, again = fresh_words(len(targets)), fresh_words(len(targets))
+    studio = studio_edits(scripts, out, targets, words)
+    cli = cli_edits(scripts, out, targets, words, again)
     print(figures("studio, edit -> every output current", studio, 1.0, 2.0))
     print(figures("cold CLI narration build, same edits", cli, 2.0, 2.0))
     print(f"load average after: {os.getloadavg()}")

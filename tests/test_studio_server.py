@@ -246,6 +246,9 @@ def test_a_studio_killed_mid_rebuild_leaves_a_book_that_builds(tmp_path):
             if url and "] built in" in line:
                 break
         assert url is not None
+        beside = [sys.executable, "-m", "narration", "build", "--scripts", str(scripts), "--no-wait"]
+        refused = subprocess.run(beside, check=False, capture_output=True, text=True, timeout=TIMEOUT)
+        assert refused.returncode != 0 and "narration studio" in refused.stderr  # the studio holds the lock
         long_text = " ".join(f"Sentence number {n} is a new one." for n in range(1, 30))
         (scripts / "01-hello.md").write_text(f"# Hello\n\n{long_text}\n")
         wait_for(lambda: get(url + "api/status")["building"], what="a rebuild to start")

@@ -50,11 +50,12 @@ def studio(scripts_dir: Path, out_dir: Path, host: str, port: int) -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # the terminal shows rebuilds, not every request
     root = load_book(scripts_dir, require_text=False).root
     lock = BookLock(root, "narration studio")
+    show_bars = click.get_text_stream("stderr").isatty()
+    click.echo(f"Building {scripts_dir}/ into {out_dir}/ first (what is already made is reused)…")
     with (
         lock.hold(wait=True, notify=lambda m: click.echo(m, err=True)),
-        Studio.open(StudioConfig(scripts_dir, out_dir, host, port)) as running,
+        Studio.open(StudioConfig(scripts_dir, out_dir, host, port, progress=show_bars), listener=show) as running,
     ):
-        running.listen(show)
         click.echo(f"Studio: {running.url}   (Ctrl-C to stop)")
         click.echo(f"Watching {scripts_dir}/ ; writing {out_dir}/")
         try:

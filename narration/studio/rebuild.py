@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +195,18 @@ class Rebuilder:
                 generation = self._started = self._requested
             self._rebuild(generation)
 
-    def _rebuild(self, generation: int) -> None:
+    def first_build(self, executors: Executors, *, progress: bool = False) -> Status:
+        """Build once now, in the calling thread, on ``executors`` (e.g. a process pool for a book
+        with much to synthesise: call this before :meth:`start` and before any other thread runs,
+        so forking is safe); its error, if any, is kept for the page like any rebuild's."""
+        with self._cond:
+            self._requested += 1
+            self._started = self._requested
+            generation = self._requested
+        self._rebuild(generation, executors, progress=progress)
+        return self.status()
+
+    def _rebuild(self, generation: int, executors: Executors | None = None, *, progress: bool = False) -> None:
         fingerprint = scripts_fingerprint(self.scripts)
         if fingerprint == self._fingerprint and self._error is None:
             self._finish(generation, None, good=True)
@@ -205,7 +216,7 @@ class Rebuilder:
         relay = _LogRelay(self, generation)
         try:
             with relay:
-                built = self._build()
+                built = self._build(executors or self.executors, progress)
         except NarrationError as exc:
             self._fingerprint = fingerprint
             self._finish(generation, str(exc), good=False)
@@ -237,16 +248,15 @@ class Rebuilder:
                 self._good = generation
             self._cond.notify_all()
 
-    def _build(self) -> Built:
+    def _build(self, executors: Executors, progress: bool = False) -> Built:
         from narration.model import load_book
         from narration.synth.engines import get_engine
         from narration.synth.pipeline import plan_book
 
         versions = _versions(self.scripts)  # read first: the views name what the build was made from
         book = load_book(self.scripts)
-        options = resolve(book, out_dir=self.out_dir, base_url=self.base_url)
-        options = replace(options, synth=replace(options.synth, jobs=1))
-        report = run(options, self.executors)
+        options = resolve(book, out_dir=self.out_dir, base_url=self.base_url, progress=progress)
+        report = run(options, executors)
         plan = plan_book(book, get_engine(options.synth.spec), None)
         views = chapter_views(book, plan, report.result, versions)
         return Built(report, {view.slug: view for view in views})

@@ -23,7 +23,7 @@ from types import TracebackType
 from werkzeug.serving import BaseWSGIServer
 
 from narration.build import Executors
-from narration.executors import InProcess
+from narration.executors import InProcess, cores
 from narration.publish.rules import DEFAULT_HOST, DEFAULT_PORT
 from narration.publish.serve import make_server, server_url
 from narration.studio.app import PREFIX, Access, StudioApp, is_loopback
@@ -41,6 +41,8 @@ class StudioConfig:
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
     token: str | None = None  # beyond loopback; None: a random one (never used on loopback)
+    jobs: int | None = None  # processes of the first build (None: one per core)
+    progress: bool = False  # progress bars for the first build
 
 
 class Studio:
@@ -55,8 +57,11 @@ class Studio:
         self._serving: threading.Thread | None = None
 
     @classmethod
-    def open(cls, config: StudioConfig, executors: Executors | None = None) -> Studio:
-        """Listen, then start the first build (the page shows it running) and the watcher."""
+    def open(
+        cls, config: StudioConfig, executors: Executors | None = None, listener: Callable[[Event], None] | None = None
+    ) -> Studio:
+        """Listen, build once (``listener`` hears its events), then start the rebuild queue and the
+        watcher; the caller serves (:meth:`serve_forever` or :meth:`serve_in_thread`)."""
         config.out_dir.mkdir(parents=True, exist_ok=True)
         token = None if is_loopback(config.host) else (config.token or secrets.token_urlsafe(18))
         rebuilder = Rebuilder(config.scripts, config.out_dir, executors or Executors(InProcess(), InProcess()))
@@ -64,8 +69,12 @@ class Studio:
         server = make_server(config.out_dir, config.host, config.port, app=app)
         app.access = Access(token, server.port)  # port 0 chose one
         studio = cls(config, rebuilder, app, server)
+        if listener is not None:
+            rebuilder.listen(listener)
+        # The first build may have the whole book to make: a pool of processes, forked before any
+        # of the studio's threads runs. Every later rebuild runs in this process, voice kept loaded.
+        rebuilder.first_build(Executors.local(config.jobs or cores()), progress=config.progress)
         rebuilder.start()
-        rebuilder.request("start", force=True)
         studio.watcher.start()
         return studio
 
