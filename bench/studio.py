@@ -237,7 +237,7 @@ def studio_edits(scripts: Path, out: Path, targets: list[Target], words: list[st
             times.append(elapsed)
             print(f"  studio  {target.file:55} {elapsed:6.2f} s  current: {current}", flush=True)
     finally:
-        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)  # the studio stops as on Ctrl-C
         try:
             process.wait(60)
         except subprocess.TimeoutExpired:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
 
 import click
@@ -58,7 +59,12 @@ def studio(scripts_dir: Path, out_dir: Path, host: str, port: int) -> None:
     ):
         click.echo(f"Studio: {running.url}   (Ctrl-C to stop)")
         click.echo(f"Watching {scripts_dir}/ ; writing {out_dir}/")
+        signal.signal(signal.SIGTERM, _interrupt)  # stop as on Ctrl-C (also when started in the background)
         try:
             running.serve_forever()
         except KeyboardInterrupt:
             click.echo("stopping (a rebuild in progress finishes first)")
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
