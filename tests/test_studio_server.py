@@ -239,11 +239,12 @@ def test_a_studio_killed_mid_rebuild_leaves_a_book_that_builds(tmp_path):
     ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
     try:
-        url = None
-        for line in process.stdout:
+        url, built = None, False
+        for line in process.stdout:  # the first build's line, then the studio's address
+            built = built or "] built in" in line
             if found := re.search(r"Studio: (\S+)", line):
                 url = found.group(1)
-            if url and "] built in" in line:
+            if url and built:
                 break
         assert url is not None
         beside = [sys.executable, "-m", "narration", "build", "--scripts", str(scripts), "--no-wait"]
@@ -275,3 +276,16 @@ def test_a_studio_killed_mid_rebuild_leaves_a_book_that_builds(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "Sentence number 29 is a new one." in cue_texts(tmp_path / "output", 1)
     assert manifest(tmp_path / "output")["chapters"][1]["title"] == "Goodbye"
+
+
+def test_rapid_saves_end_with_the_last_one_built(running):
+    studio, scripts, out = running
+    path = scripts / "02-goodbye.md"
+    events = []
+    studio.rebuilder.listen(lambda event: events.append(event.kind))
+    for n in range(1, 6):  # five saves in a row, as an editor's autosave would
+        path.write_text(f"# Goodbye\n\nThe meeting ended at {n} o'clock.\n")
+    wait_for(lambda: "The meeting ended at 5 o'clock." in cue_texts(out, 2), what="the last save built")
+    status = studio.rebuilder.status()
+    assert status.error is None
+    assert events.count("built") < 5  # coalesced: never one rebuild per save
