@@ -13,38 +13,42 @@ that holds the lock itself (the studio) all go through :func:`run`.
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import threading
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from narration.audio.cover import Cover
+from narration.audio.manifest import save_manifest
 from narration.audio.profiles import Profile, get_profile, with_rate
 from narration.audio.stage import (
     BUILD_CACHE,
     EPISODES,
-    AudioWritten,
-    UnitPlan,
-    chapters_audio,
-    make_units,
+    ChapterAudio,
+    UnitProgress,
+    book_result,
     plan_units,
     prepare_out_dir,
     resolve_cover,
     unit_job,
-    write_outputs,
+    write_book,
+    write_episode,
 )
 from narration.audio.state import OutputState
-from narration.audio.types import BuildResult
+from narration.audio.types import BuildResult, ChapterOutput
 from narration.audio.units import UnitCache
-from narration.executors import Executor, LocalProcesses
+from narration.cluster import executor_for
+from narration.disclosure import disclosure_text
+from narration.executors import Executor, LocalProcesses, Workers
 from narration.lock import BookLock
 from narration.model import Book, Chapter
+from narration.progressive import ChapterByChapter, Finished, Units, merged
 from narration.publish.api import publish_with
 from narration.publish.settings import PublishSettings, from_config
 from narration.synth import pipeline
+from narration.synth.cache import ClipMeta
 from narration.synth.pipeline import Pending, SynthOptions
 from narration.synth.types import SynthResult
 
@@ -91,7 +95,6 @@ class BuildReport:
     episodes_written: tuple[int, ...]
     book_written: bool
     elapsed: float
-    stages: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
 def resolve(
@@ -105,15 +108,21 @@ def resolve(
     cache_dir: Path | None = None,
     base_url: str | None = None,
     publish: bool = True,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> BuildOptions:
     """Arguments first, then ``book.toml``, then defaults; a bad option raises here, before any work.
 
     ``profile``: ``podcast`` or ``acx``; ``chapters``: 1-based numbers of a subset (a preview);
     ``jobs``: worker processes of every stage; ``cache_dir``: the per-unit build cache (default
-    ``<root>/.narration/build``); ``base_url``: where the output is served (for the feed).
+    ``<root>/.narration/build``); ``base_url``: where the output is served (for the feed);
+    ``cluster``: synthesis on a Dask scheduler (``tcp://host:8786``) or ``local:N`` (see
+    :mod:`narration.cluster`), ``cluster_timeout`` seconds to wait while it has no worker.
     """
     chosen = get_profile(profile if profile is not None else book.config.audio.profile)
-    synth = pipeline.resolve_options(book, jobs=jobs, progress=progress, chapters=chapters)
+    synth = pipeline.resolve_options(
+        book, jobs=jobs, progress=progress, chapters=chapters, cluster=cluster, cluster_timeout=cluster_timeout
+    )
     return BuildOptions(
         book=book,
         out_dir=Path(out_dir) if out_dir is not None else book.root / "output",
@@ -123,7 +132,7 @@ def resolve(
         synth=synth,
         unit_cache=Path(cache_dir) if cache_dir is not None else book.root / BUILD_CACHE,
         progress=progress,
-        publish=from_config(book.config.publish, base_url) if publish else None,
+        publish=from_config(book.config, base_url) if publish else None,
     )
 
 
@@ -142,11 +151,14 @@ def build(
     notify: Callable[[str], None] | None = None,
     command: str = "narration build",
     executors: Executors | None = None,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> BuildReport:
     """Build ``book`` holding its lock: the audiobook, the episodes and (with ``publish``) the feed,
     transcripts and page. Options as in :func:`resolve`; ``executors`` default to ``jobs`` local
-    processes. Another run holding the lock: with ``wait``, say so through ``notify`` and wait
-    for it; without, raise :class:`~narration.errors.LockError` at once.
+    processes (synthesis on the cluster when there is one, connected before the lock is taken or
+    anything is made). Another run holding the lock: with ``wait``, say so through ``notify`` and
+    wait for it; without, raise :class:`~narration.errors.LockError` at once.
     """
     resolved = resolve(
         book,
@@ -158,9 +170,23 @@ def build(
         cache_dir=cache_dir,
         base_url=base_url,
         publish=publish,
+        cluster=cluster,
+        cluster_timeout=cluster_timeout,
     )
-    with BookLock(book.root, command).hold(wait=wait, notify=notify):
-        return run(resolved, executors or Executors.local(resolved.synth.jobs))
+    with default_executors(resolved, executors) as chosen, BookLock(book.root, command).hold(wait=wait, notify=notify):
+        return run(resolved, chosen)
+
+
+@contextlib.contextmanager
+def default_executors(options: BuildOptions, given: Executors | None = None) -> Iterator[Executors]:
+    """``given``, else ``jobs`` local processes for every stage, synthesis on ``options.synth.cluster``
+    when there is one (connected now: :class:`~narration.errors.ClusterError` if it cannot be)."""
+    if given is not None:
+        yield given
+        return
+    local = LocalProcesses(options.synth.jobs)
+    with executor_for(options.synth.cluster, local) as synth:
+        yield Executors(synth, local)
 
 
 def build_book(book: Book, **options: Any) -> BuildResult:
@@ -169,87 +195,118 @@ def build_book(book: Book, **options: Any) -> BuildResult:
 
 
 def run(options: BuildOptions, executors: Executors) -> BuildReport:
-    """Run the stages for ``options`` (the caller holds the book's lock)."""
+    """Run the stages for ``options`` (the caller holds the book's lock).
+
+    Chapters are made in reading order (:mod:`narration.progressive`): each chapter's episode is
+    written, and the feed so far published, while the next chapters are still being spoken; the
+    book files are assembled last, then everything is published once more, complete.
+    """
     started = time.monotonic()
-    stages: dict[str, float] = {}
     out = prepare_out_dir(options.out_dir)
     state = OutputState.load(out)
     cover = resolve_cover(options.book, out, state)
-    synth = _synthesise(pipeline.plan_synthesis(options.book, options.synth), executors.synth)
-    stages["synth"] = time.monotonic() - started
-    written, plan = _audio(options, synth, cover, state, executors.units)
-    stages["audio"] = time.monotonic() - started - stages["synth"]
+    pending = pipeline.plan_synthesis(options.book, options.synth)
+    written: list[int] = []
+
+    def ready(output: ChapterOutput, audio: ChapterAudio, so_far: list[ChapterOutput]) -> None:
+        if write_episode(options.book, output, audio, cover, state):
+            written.append(output.number)
+            if options.publish is not None and stream.clips_missing():  # more to come: publish what is done
+                partial = book_result(options.book, out, cover, so_far, in_progress=True)
+                save_manifest(partial)  # a `narration serve` beside the build serves the grown feed
+                publish_with(partial, options.publish)
+
+    stream = _Stream(options, pending, out, ready)
+    done = stream.run(executors)
+    plan = merged(done.plans, options.chapters)
+    result = book_result(options.book, out, cover, done.outputs, in_progress=False)
+    comment = disclosure_text(options.book.config)
+    book_written = write_book(result, done.audio, cover, state, plan, options.whole_book, comment)
     if options.publish is not None:
-        publish_with(written.result, options.publish)
-    stages["publish"] = time.monotonic() - started - stages["synth"] - stages["audio"]
-    encoded = tuple(plan.made_in())
+        publish_with(result, options.publish)
+    synth = _synth_result(done, pending, stream.synthesis_seconds)
+    encoded = tuple(sorted(set(plan.made_in())))
     reused = tuple(c.number for c in options.chapters if c.number not in encoded)
-    return BuildReport(
-        written.result,
-        synth,
-        encoded,
-        reused,
-        len(plan.todo),
-        written.episodes_written,
-        written.book_written,
-        time.monotonic() - started,
-        stages,
-    )
+    elapsed = time.monotonic() - started
+    return BuildReport(result, synth, encoded, reused, done.units_made, tuple(written), book_written, elapsed)
 
 
-def _synthesise(pending: Pending, executor: Executor) -> SynthResult:
-    """The synth stage; while its workers speak, the audio stage's codecs are imported (below)."""
-    if not pending.needs_workers:
-        return pipeline.finish(pending, None)
-    with executor.start(pending.job.setup, pending.workers_wanted()) as workers:
-        warm_up = CodecWarmUp.begin()  # only now: no fork may see this thread
-        try:
-            return pipeline.finish(pending, workers)
-        finally:
-            warm_up.join()  # before any unit worker is forked
+class _Stream:
+    """The synth and audio stages of one run, overlapped chapter by chapter."""
+
+    def __init__(
+        self,
+        options: BuildOptions,
+        pending: Pending,
+        out: Path,
+        ready: Callable[[ChapterOutput, ChapterAudio, list[ChapterOutput]], None],
+    ) -> None:
+        self.options, self.pending, self.out, self.ready = options, pending, out, ready
+        self.chapters: ChapterByChapter | None = None
+        self.synthesis_seconds = 0.0
+
+    def clips_missing(self) -> bool:
+        return self.chapters is not None and self.chapters.clips_missing()
+
+    def run(self, executors: Executors) -> Finished:
+        pending, options = self.pending, self.options
+        cache = UnitCache(options.unit_cache)
+        expected = len(pending.missing) + self._units_missing_now(cache)
+        with contextlib.ExitStack() as stack:
+            speakers = None
+            if pending.needs_workers:  # every executor starts (forks) before any thread does
+                speakers = stack.enter_context(executors.synth.start(pending.job.setup, pending.workers_wanted()))
+            masters = stack.enter_context(executors.units.start(unit_job().setup, max(1, expected)))
+            for workers in (speakers, masters):
+                if workers is not None:
+                    workers.warm_up()
+            tracker = stack.enter_context(pending.tracker())
+            clips = self._clips(speakers, tracker.done) if pending.missing else ()
+            bar = UnitProgress(expected, options.progress and speakers is None and expected > 1)
+            advance = stack.enter_context(bar)  # synthesis has its own bar; units follow it closely
+            units = Units(masters, cache, options.profile, options.book.config.audio, advance)
+            self.chapters = ChapterByChapter(pending, options.chapters, units, self.out, self.ready)
+            return self.chapters.run(clips)
+
+    def _clips(self, workers: Workers | None, stored: Callable[[ClipMeta], None]) -> Iterator[ClipMeta]:
+        """The missing clips as they are stored: first those made wholly of sentences found in
+        other clips, then those the workers speak (their reused sentences put back in)."""
+        started = time.monotonic()
+        pipeline.index_found(self.pending)
+        for meta in self.pending.keep_reused():
+            stored(meta)
+            yield meta
+        if workers is not None:
+            for audio in workers.map_unordered(self.pending.job, self.pending.tasks()):
+                meta = self.pending.keep(audio)
+                stored(meta)
+                yield meta
+        self.synthesis_seconds = time.monotonic() - started
+
+    def _units_missing_now(self, cache: UnitCache) -> int:
+        """Units to make in the chapters whose clips are all there (a cheap count: no audio read)."""
+        missing = set(self.pending.missing)
+        complete = [c for c in self.options.chapters if not _chapter_keys(self.pending, c.number) & missing]
+        if not complete:
+            return 0
+        synth = SynthResult()
+        for chapter in complete:
+            pipeline.assemble(self.pending.plan, self.pending.cache, self.pending.found, chapter.number, synth)
+        plan = plan_units(complete, synth, self.options.profile, self.options.book.config.audio, cache)
+        return len(plan.todo)
 
 
-def _audio(
-    options: BuildOptions, synth: SynthResult, cover: Cover, state: OutputState, executor: Executor
-) -> tuple[AudioWritten, UnitPlan]:
-    from narration.audio.units import load_codecs
-
-    config = options.book.config.audio
-    plan = plan_units(options.chapters, synth, options.profile, config, UnitCache(options.unit_cache))
-    if plan.todo:
-        load_codecs()  # in this process before the workers fork, so they inherit the imports
-        with executor.start(unit_job().setup, len(plan.todo)) as workers:
-            make_units(plan, workers, options.progress)
-    audio = chapters_audio(plan)
-    written = write_outputs(options.book, options.out_dir, audio, cover, state, plan, options.whole_book)
-    return written, plan
+def _chapter_keys(pending: Pending, number: int) -> set[str]:
+    return {piece.key for item in pending.plan.items if item.chapter == number for piece in item.pieces}
 
 
-class CodecWarmUp:
-    """Imports the mastering and codec modules (scipy's alone take a second) in a thread while
-    clips are made: units are made next. Begun only once the synth workers exist and joined before
-    the unit workers are forked (a fork must not catch a thread importing)."""
-
-    def __init__(self, thread: threading.Thread) -> None:
-        self.thread = thread
-
-    @classmethod
-    def begin(cls) -> CodecWarmUp:
-        thread = threading.Thread(target=cls._load, name="codec-warm-up", daemon=True)
-        thread.start()
-        return cls(thread)
-
-    @staticmethod
-    def _load() -> None:
-        from narration.audio.units import load_codecs
-
-        try:
-            load_codecs()
-        except Exception:  # made again where it counts, and reported there as a clean error
-            log.debug("warming up the codec imports failed", exc_info=True)
-
-    def join(self) -> None:
-        self.thread.join()
+def _synth_result(done: Finished, pending: Pending, seconds: float) -> SynthResult:
+    synth = done.synth
+    synth.made = len(pending.missing)
+    synth.reused = len(pending.found)
+    synth.audio_seconds_made = done.seconds_made
+    synth.elapsed = seconds
+    return synth
 
 
 def summary(report: BuildReport) -> str:

@@ -19,6 +19,8 @@ from narration.commands import studio as studio_command
 from narration.commands.options import (
     CACHE_OPTION,
     CHAPTERS_OPTION,
+    CLUSTER_OPTION,
+    CLUSTER_TIMEOUT_OPTION,
     ENGINE_OPTION,
     NO_WAIT_OPTION,
     OUT_OPTION,
@@ -31,7 +33,7 @@ from narration.errors import NarrationError
 class NarrationGroup(click.Group):
     """Turns domain errors into ClickException, so no traceback reaches the user."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except NarrationError as exc:
@@ -83,10 +85,10 @@ def book_lock(root: Path, command: str, no_wait: bool) -> Iterator[None]:
     show_default=True,
     help="Folder for the chapter scripts and book.toml.",
 )
-@click.option("--title", help="Book title (default: the text's own title line).")
-@click.option("--author", help="Author (default: from a Gutenberg header or book.toml, else Unknown).")
+@click.option("--title", help="Book title (default: the EPUB's or page's title, the text's own title line).")
+@click.option("--author", help="Author (default: the EPUB's authors, a Gutenberg header or book.toml, else Unknown).")
 @click.option("--language", help="Language code of the text, e.g. en (default: book.toml's, else en).")
-@click.option("--encoding", help="Encoding of SOURCE when it is not UTF-8, e.g. cp1252 or latin-1.")
+@click.option("--encoding", help="Encoding of a text SOURCE when it is not UTF-8, e.g. cp1252 or latin-1.")
 @click.option("--dry-run", is_flag=True, help="Print the report, write nothing.")
 @click.option("--force", is_flag=True, help="Replace chapter scripts already in --out (your edits are lost).")
 @NO_WAIT_OPTION
@@ -101,16 +103,22 @@ def split(
     force: bool,
     no_wait: bool,
 ) -> None:
-    """Split SOURCE (.txt or Markdown) into chapter scripts OUT/NN-slug.md.
+    """Split SOURCE (.txt, Markdown, .epub or a saved web page) into chapter scripts OUT/NN-slug.md.
 
     Removes what must not be read aloud (image captions, Gutenberg license, contents tables,
     footnote markers, markup), re-joins hard-wrapped lines, finds the chapter headings and writes
     one editable script per chapter plus book.toml. Rules can be switched off in book.toml [text].
 
+    An EPUB's chapters come from its table of contents, in reading order; its title page,
+    copyright page, colophon, contents and notes are not narrated; its metadata goes to book.toml
+    and its cover to OUT/cover.jpg. A web page's main text is kept, its h1-h3 make the chapters.
+
     \b
     Examples:
       narration split book.txt --author "Jane Doe"
       narration split book.md --out scripts/ --dry-run
+      narration split book.epub
+      narration split article.html --dry-run
     """
     from narration.text.split import format_report, split_file, write_scripts
 
@@ -136,6 +144,8 @@ def split(
 @CACHE_OPTION
 @CHAPTERS_OPTION
 @click.option("--progress/--no-progress", default=None, help="Show a progress bar (default: when on a terminal).")
+@CLUSTER_OPTION
+@CLUSTER_TIMEOUT_OPTION
 @NO_WAIT_OPTION
 def synth(
     scripts_dir: Path,
@@ -145,6 +155,8 @@ def synth(
     cache_dir: Path | None,
     chapters: list[int] | None,
     progress: bool | None,
+    cluster: str | None,
+    cluster_timeout: float | None,
     no_wait: bool,
 ) -> None:
     """Synthesise every clip the scripts need that is not in the cache yet.
@@ -158,6 +170,7 @@ def synth(
       narration synth --chapters 1-3 --jobs 2
       narration synth --engine espeak --voice en-gb
       narration synth --voice ~/voices/en_GB-alan-medium.onnx
+      narration synth --cluster tcp://10.0.0.5:8786  # on the workers of a Dask scheduler
     """
     from narration.model import load_book
     from narration.synth.pipeline import synthesize_book
@@ -167,7 +180,15 @@ def synth(
     show = click.get_text_stream("stderr").isatty() if progress is None else progress
     with book_lock(book.root, "narration synth", no_wait):
         result = synthesize_book(
-            book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=show, chapters=chapters
+            book,
+            engine=engine,
+            voice=voice,
+            jobs=jobs,
+            cache_dir=cache_dir,
+            progress=show,
+            chapters=chapters,
+            cluster=cluster,
+            cluster_timeout=cluster_timeout,
         )
     click.echo(format_result(result))
 
@@ -227,6 +248,8 @@ def voices(engines: tuple[str, ...]) -> None:
 @CHAPTERS_OPTION
 @click.option("--base-url", help="Address the output folder is served at, for the feed (http/https).")
 @click.option("--progress/--no-progress", default=None, help="Show progress bars (default: when on a terminal).")
+@CLUSTER_OPTION
+@CLUSTER_TIMEOUT_OPTION
 @NO_WAIT_OPTION
 def build_command(
     scripts_dir: Path,
@@ -236,9 +259,11 @@ def build_command(
     chapters: list[int] | None,
     base_url: str | None,
     progress: bool | None,
+    cluster: str | None,
+    cluster_timeout: float | None,
     no_wait: bool,
 ) -> None:
-    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed and the page.
+    """Build the audiobook (M4B and MP3 with chapters), the episodes, the feed, the read-along EPUB and the page.
 
     Synthesises what is missing, masters and encodes only the clips that changed (each with its
     pauses), and re-assembles the episodes and book files from the cached encodes by stream copy.
@@ -250,6 +275,8 @@ def build_command(
       narration build --chapters 1-3           # a quick preview of three chapters
       narration build --profile acx --jobs 2
       narration build --base-url https://example.org/book/
+      narration build --cluster tcp://10.0.0.5:8786   # synthesis on a Dask cluster's workers
+      narration build --cluster local:4               # or on 4 Dask worker processes here
     """
     from narration.build import build, summary
     from narration.model import load_book
@@ -266,6 +293,8 @@ def build_command(
         base_url=base_url,
         wait=not no_wait,
         notify=_notify,
+        cluster=cluster,
+        cluster_timeout=cluster_timeout,
     )
     click.echo(summary(report))
 
@@ -291,10 +320,12 @@ def serve(out_dir: Path, host: str, port: int) -> None:
       narration serve                               # http://127.0.0.1:8000/, this machine
       narration serve --host 0.0.0.0 --port 8080    # phones on the same network too
     """
+    from werkzeug.serving import BaseWSGIServer
+
     from narration.publish.serve import serve as run_server
     from narration.publish.serve import server_url
 
-    def ready(server) -> None:
+    def ready(server: BaseWSGIServer) -> None:
         url = server_url(server)
         click.echo(f"Serving {out_dir} at {url}")
         click.echo(f"Podcast feed: {url}feed.xml   (Ctrl-C to stop)")
@@ -305,6 +336,11 @@ def serve(out_dir: Path, host: str, port: int) -> None:
 
 
 # Commands defined in narration.commands are registered here, one line each.
+from narration.commands.say import say_command  # noqa: E402
+from narration.commands.words import words_command  # noqa: E402
+
+cli.add_command(words_command)
+cli.add_command(say_command)
 cli.add_command(studio_command.studio)
 
 

@@ -7,6 +7,7 @@ means "the engine's own default"). Unknown keys are reported, not silently ignor
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import logging
 import tomllib
 from dataclasses import dataclass, field
@@ -27,11 +28,11 @@ BOOK_TOML = "book.toml"
 class TextConfig:
     """Cleaning and detection rules of ``narration split``; each can be switched off."""
 
-    captions: bool = True  # web-page image captions ("... Image fair use... / Image: fair use")
+    captions: bool = True  # web-page image captions ("... Image fair use... / Image: fair use"), figcaption
     gutenberg: bool = True  # Project Gutenberg headers, footers, producer credits
     contents: bool = True  # tables of contents, lists of illustrations
     illustrations: bool = True  # [Illustration: ...] markers
-    footnotes: bool = True  # footnote markers [1] and footnote bodies
+    footnotes: bool = True  # footnote markers [1] and footnote bodies (EPUB/HTML: note references and notes)
     markup: bool = True  # _italic_, *bold*
     rewrap: bool = True  # re-join hard-wrapped lines
     dehyphenate: bool = True  # re-join words hyphenated across a line break
@@ -43,8 +44,9 @@ class TextConfig:
     numbered_headings: bool = True  # "16. The defeat of the joint Left Opposition"
     title_headings: bool = True  # unnumbered title lines standing alone ("The Kronstadt Uprising")
     title_line: bool = True  # the document's first title line becomes the book title
-    front_matter: bool = True  # drop short non-prose lines between the title and the first heading
+    front_matter: bool = True  # drop short non-prose lines before the first heading; EPUB: title page, colophon...
     opening_title: str = "Introduction"  # chapter title of the text before the first heading
+    image_alt: bool = False  # EPUB/HTML: read images' alt text aloud
 
 
 @dataclass
@@ -58,6 +60,8 @@ class SynthConfig:
     noise_w_scale: float | None = None
     lang: str | None = None  # gtts language (None: the book's language)
     tld: str | None = None  # gtts regional domain, e.g. "co.uk"
+    cluster: str | None = None  # a Dask scheduler ("tcp://host:8786") or "local:N"; None: this machine
+    cluster_timeout: float | None = None  # seconds to wait for a worker when none is left (None: 300)
 
 
 @dataclass
@@ -79,6 +83,29 @@ class PublishConfig:
     subcategory: str | None = "Books"
     explicit: bool = False
     link: str | None = None
+    owner: str | None = None  # itunes:owner name (None: the author); only written with an owner_email
+    owner_email: str | None = None  # itunes:owner email; also locks the feed (podcast:locked)
+    locked: bool = True  # podcast:locked yes when an owner_email is given (no other host may import it)
+    epub: bool = True  # the read-along EPUB 3 output/<book>.epub
+
+
+@dataclass
+class DisclosureConfig:
+    """The statement that the narration is synthetic (feed, tags, EPUB and, spoken, the book's start)."""
+
+    speak: bool = True  # say it once at the start of the audiobook (the first chapter's head)
+    text: str | None = None  # None: the default sentence in the book's language
+
+
+@dataclass
+class Person:
+    """Someone credited in the feed (``podcast:person``) and the EPUB, besides the author."""
+
+    name: str = ""
+    role: str = "author"  # a role of the Podcasting 2.0 taxonomy: translator, editor, cover art designer...
+    group: str | None = None  # None: the role's group in the taxonomy
+    href: str | None = None  # a page about the person
+    img: str | None = None  # a picture of the person
 
 
 @dataclass
@@ -87,6 +114,14 @@ class BookConfig:
     author: str = "Unknown"
     language: str = "en"
     description: str = ""
+    published: datetime.date | datetime.datetime | None = None  # None: the date of the first build
+    publisher: str = ""
+    identifier: str = ""  # ISBN, URN or URL of the edition (from an EPUB's metadata)
+    license: str | None = None  # an SPDX identifier ("CC-BY-4.0") or "public-domain"
+    license_url: str | None = None  # the licence's text (None: known for public-domain and CC licences)
+    copyright: str | None = None  # the RSS copyright line (None: "Public domain" for a public-domain text)
+    people: list[Person] = field(default_factory=list)  # [[people]] name, role, href, img
+    disclosure: DisclosureConfig = field(default_factory=DisclosureConfig)
     text: TextConfig = field(default_factory=TextConfig)
     synth: SynthConfig = field(default_factory=SynthConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
@@ -101,7 +136,13 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> Any:
             log.warning("%s: unknown key %r ignored", where, key)
             continue
         hint = hints[key]
-        if dataclasses.is_dataclass(hint):
+        item = _list_item(hint)
+        if item is not None:
+            if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+                raise ConfigError(f"{where}: {key} must be an array of tables ([[{key}]])")
+            kwargs[key] = [_coerce(item, v, f"{where} [[{key}]]") for v in value]
+            continue
+        if isinstance(hint, type) and dataclasses.is_dataclass(hint):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: [{key}] must be a table")
             kwargs[key] = _coerce(hint, value, f"{where} [{key}]")
@@ -110,9 +151,21 @@ def _coerce(cls: type, data: dict[str, Any], where: str) -> Any:
     return cls(**kwargs)
 
 
+def _list_item(hint: Any) -> Any:
+    """The dataclass of a ``list[SomeDataclass]`` hint, else None."""
+    args: tuple[Any, ...] = getattr(hint, "__args__", ())
+    if getattr(hint, "__origin__", None) is list and len(args) == 1 and dataclasses.is_dataclass(args[0]):
+        return args[0]
+    return None
+
+
 def _check_type(value: Any, hint: Any, where: str) -> Any:
     allowed = getattr(hint, "__args__", (hint,))
     if bool in allowed and isinstance(value, bool):
+        return value
+    if datetime.datetime in allowed and isinstance(value, datetime.datetime):
+        return value
+    if datetime.date in allowed and isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return value
     if float in allowed and isinstance(value, (int, float)) and not isinstance(value, bool):
         return float(value)
@@ -138,6 +191,8 @@ def load_config(scripts_dir: Path) -> BookConfig:
 def _drop_none(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_drop_none(v) for v in value]
     return value
 
 

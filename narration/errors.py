@@ -69,3 +69,7 @@ class ServeError(NarrationError):
 
 class LockError(NarrationError):
     """Another run holds the book's lock (and this one was told not to wait, or gave up)."""
+
+
+class ClusterError(NarrationError):
+    """A Dask cluster cannot be reached, has no usable worker, or lost its connection."""

@@ -8,9 +8,9 @@ the stage, which neither knows nor cares where its tasks run.
 
 Two rules make this safe with ``fork``:
 
-- :meth:`Executor.start` starts the workers (forking a pool) and returns them: the caller may start
-  threads only after that, and must stop them before the next :meth:`Executor.start` (the driver's
-  codec warm-up follows this order explicitly).
+- :meth:`Executor.start` starts the workers (forking a pool) and returns them, starting no thread.
+  Threads (a progress bar, :meth:`Workers.warm_up` of in-process workers) come only once every
+  executor of a build has started: the driver starts them all first, then warms them up.
 - A worker's state is built by ``setup.build()`` once per worker process (once per executor for
   :class:`InProcess`) and kept for every task with the same ``setup.identity``.
 """
@@ -21,7 +21,9 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, Protocol, TypeVar
@@ -70,9 +72,20 @@ class Workers(Protocol):
         """Run every task, yielding results as they complete; the first failure is raised."""
         ...
 
+    def submit(self, job: Job[T, R], task: T) -> Future[R]:
+        """Queue one task; its result (or failure) arrives in the future."""
+        ...
+
+    def warm_up(self) -> None:
+        """Begin building the workers' state now, in the background if it is built in this process
+        (a thread: call it only once every executor of the build has started)."""
+        ...
+
     def __enter__(self) -> Workers: ...
 
-    def __exit__(self, *exc: object) -> None: ...
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
 
 
 class Executor(Protocol):
@@ -96,36 +109,71 @@ def cores() -> int:
 
 class InProcess:
     """Runs tasks in the calling process. States are kept for the executor's life, so a
-    long-running caller (the studio) loads a voice once and reuses it for every build."""
+    long-running caller (the studio) loads a voice once and reuses it for every build.
+
+    The state is built by the first task, or in a thread from :meth:`_Serial.warm_up` (a voice
+    loads, or the codecs import, while the caller does other work); the first task waits for it.
+    """
 
     def __init__(self) -> None:
-        self._states: dict[str, Any] = {}
+        self._states: dict[str, Future[Any]] = {}
+        self._lock = threading.Lock()
 
     def state(self, setup: WorkerSetup) -> Any:
-        if setup.identity not in self._states:
-            self._states[setup.identity] = setup.build()
-        return self._states[setup.identity]
+        return self._building(setup, background=False).result()
+
+    def _building(self, setup: WorkerSetup, background: bool) -> Future[Any]:
+        with self._lock:
+            future = self._states.get(setup.identity)
+            if future is None:
+                future = self._states[setup.identity] = Future()
+                if background:
+                    threading.Thread(target=_build_into, args=(setup, future), daemon=True).start()
+                else:
+                    _build_into(setup, future)
+        return future
 
     def start(self, setup: WorkerSetup, tasks: int) -> _Serial:
-        self.state(setup)  # loaded now, so "started" means ready, as for a pool
-        return _Serial(self)
+        return _Serial(self, setup)
+
+
+def _build_into(setup: WorkerSetup, future: Future[Any]) -> None:
+    try:
+        future.set_result(setup.build())
+    except BaseException as exc:  # handed to the first task, which raises it
+        future.set_exception(exc)
 
 
 class _Serial:
     size = 1
 
-    def __init__(self, owner: InProcess) -> None:
+    def __init__(self, owner: InProcess, setup: WorkerSetup) -> None:
         self.owner = owner
+        self.setup = setup
+
+    def warm_up(self) -> None:
+        self.owner._building(self.setup, background=True)
 
     def map_unordered(self, job: Job[T, R], tasks: Sequence[T]) -> Iterator[R]:
         state = self.owner.state(job.setup)
         for task in tasks:
             yield job.run(state, task)
 
+    def submit(self, job: Job[T, R], task: T) -> Future[R]:
+        """Runs the task now (this process has no one else to hand it to)."""
+        future: Future[R] = Future()
+        try:
+            future.set_result(job.run(self.owner.state(job.setup), task))
+        except Exception as exc:
+            future.set_exception(exc)
+        return future
+
     def __enter__(self) -> _Serial:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         return None
 
 
@@ -168,10 +216,22 @@ class _Pool:
         run = _Call(job.run)
         yield from self.pool.imap_unordered(run, tasks)
 
+    def warm_up(self) -> None:
+        return None  # each process built its state when it started
+
+    def submit(self, job: Job[T, R], task: T) -> Future[R]:
+        if job.setup.identity != self.setup.identity:
+            raise ValueError(f"{job.name}: workers were started for another setup")
+        future: Future[R] = Future()
+        self.pool.apply_async(_Call(job.run), (task,), callback=future.set_result, error_callback=future.set_exception)
+        return future
+
     def __enter__(self) -> _Pool:
         return self
 
-    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         if exc_type is None:
             self.pool.close()
         else:

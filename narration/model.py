@@ -77,7 +77,7 @@ class Book:
 
     @property
     def slug(self) -> str:
-        return slugify(self.title) or "book"
+        return book_slug(self.title)
 
     @property
     def root(self) -> Path:
@@ -106,6 +106,11 @@ def slugify(text: str, max_len: int = 60) -> str:
     if len(slug) > max_len:
         slug = slug[:max_len].rsplit("-", 1)[0]
     return slug
+
+
+def book_slug(title: str) -> str:
+    """A book's identity in file names and podcast GUIDs: its title slugified (``"book"`` if empty)."""
+    return slugify(title) or "book"
 
 
 def normalise_ws(text: str) -> str:
@@ -155,8 +160,8 @@ def render_script(title: str, sections: list[Section] | tuple[Section, ...]) -> 
 
 
 def script_paths(scripts_dir: Path) -> list[Path]:
-    paths = [p for p in Path(scripts_dir).glob("*.md") if _SCRIPT_NAME.match(p.name)]
-    return sorted(paths, key=lambda p: (int(_SCRIPT_NAME.match(p.name).group(1)), p.name))
+    numbered = [(match, p) for p in Path(scripts_dir).glob("*.md") if (match := _SCRIPT_NAME.match(p.name))]
+    return [p for _, p in sorted(numbered, key=lambda mp: (int(mp[0].group(1)), mp[1].name))]
 
 
 def load_chapter(path: Path, number: int) -> Chapter:
@@ -165,7 +170,8 @@ def load_chapter(path: Path, number: int) -> Chapter:
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
     stem = path.stem
-    fallback = _SCRIPT_NAME.match(path.name).group(2).replace("-", " ").capitalize()
+    match = _SCRIPT_NAME.match(path.name)
+    fallback = (match.group(2) if match else stem).replace("-", " ").capitalize()
     title, sections = parse_script(raw, fallback)
     return Chapter(number=number, title=title, slug=stem, sections=sections, path=path)
 

@@ -13,7 +13,7 @@ from PIL import Image
 from narration.audio.manifest import from_json, to_json
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.ffmpeg import run_ffmpeg
-from narration.model import slugify
+from narration.model import book_slug
 
 LONG_SENTENCE = (
     "This sentence is deliberately much longer than a single readable caption, so the transcript "
@@ -68,7 +68,7 @@ def build_result(
     description: str = "A short book made for tests.\n\nIt has two paragraphs & a <tag>.",
 ) -> BuildResult:
     """Make real audio files for ``specs`` in ``out_dir`` and return the BuildResult describing them."""
-    slug = slugify(title) or "book"
+    slug = book_slug(title)
     chapters, start = [], 0.0
     for number, spec in enumerate(specs, 1):
         path = out_dir / "episodes" / f"{number:02d}-{spec.key}.mp3"

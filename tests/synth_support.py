@@ -24,12 +24,16 @@ The meeting ended at noon.
 
 
 def write_scripts(root: Path, chapters: dict[str, str] | None = None, book_toml: str = "") -> Path:
-    """A ``scripts/`` folder under ``root`` with the given ``NN-slug.md`` files (two short ones by default)."""
+    """A ``scripts/`` folder under ``root`` with the given ``NN-slug.md`` files (two short ones by default).
+
+    The AI disclosure is not spoken in these books, so the clips are the scripts' own (its tests
+    switch it on)."""
     scripts = root / "scripts"
     scripts.mkdir(parents=True, exist_ok=True)
     for name, text in (chapters or {"01-hello.md": CHAPTER_ONE, "02-goodbye.md": CHAPTER_TWO}).items():
         (scripts / name).write_text(text, encoding="utf-8")
-    (scripts / "book.toml").write_text(f'title = "Test"\nauthor = "Tester"\n{book_toml}', encoding="utf-8")
+    head = 'title = "Test"\nauthor = "Tester"\ndisclosure = { speak = false }\n'
+    (scripts / "book.toml").write_text(head + book_toml, encoding="utf-8")
     return scripts
 
 

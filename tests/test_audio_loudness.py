@@ -1,4 +1,5 @@
-"""Level measurements and the true-peak limiter, on real Piper speech and on signals with known levels."""
+"""Level measurements and the true-peak limiter, on real Piper speech and on signals with known levels;
+narration's BS.1770 meter against pyloudnorm's, the independent reference."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from piper import PiperVoice
 from scipy.signal import resample_poly
 
-from narration.audio import loudness
+from narration.audio import bs1770, loudness
 
 RATE = 22050
 
@@ -38,19 +39,63 @@ def test_true_peak_finds_peaks_between_samples() -> None:
     assert loudness.to_db(loudness.true_peak(samples)) == pytest.approx(0.0, abs=0.3)
 
 
-def test_loudness_is_pyloudnorms_and_silence_is_minus_infinity(speech: np.ndarray) -> None:
-    expected = pyloudnorm.Meter(RATE).integrated_loudness(speech.astype(np.float64))
-    assert loudness.loudness(speech, RATE) == pytest.approx(expected, abs=1e-3)  # float32 filtering
-    assert loudness.loudness(np.zeros(RATE, dtype=np.float32), RATE) == -math.inf
-    assert math.isfinite(loudness.loudness(speech[: RATE // 10], RATE))  # shorter than a gating block
+def reference_lufs(samples: np.ndarray, rate: int) -> float:
+    return pyloudnorm.Meter(rate).integrated_loudness(samples.astype(np.float64))
+
+
+@pytest.mark.parametrize("rate", [16000, 22050, 44100, 48000])
+def test_k_weighting_is_pyloudnorms_two_stages_in_one_filter(rate: int) -> None:
+    shelf, high_pass = pyloudnorm.Meter(rate)._filters.values()
+    b, a = bs1770.k_filter(rate)
+    np.testing.assert_allclose(b, np.polymul(shelf.b, high_pass.b), rtol=1e-13, atol=0)
+    np.testing.assert_allclose(a, np.polymul(shelf.a, high_pass.a), rtol=1e-13, atol=0)
+
+
+def signals(speech: np.ndarray) -> dict[str, tuple[np.ndarray, int]]:
+    """Signals with different gating: speech at four rates, a tone, noise with a quiet second (the
+    relative gate drops it) and noise cut off loud, 60 ms past a whole 100 ms."""
+    rng = np.random.default_rng(7)
+    n = np.arange(3 * RATE)
+    gaps = (rng.standard_normal(5 * RATE) * 0.05).astype(np.float32)
+    gaps[RATE : 2 * RATE] *= 0.001
+    loud = (rng.standard_normal(2 * RATE + RATE // 10 * 6 // 10) * 0.2).astype(np.float32)
+    found = {
+        f"speech {rate} Hz": (resample_poly(speech, rate, RATE).astype(np.float32), rate)
+        for rate in (16000, 44100, 48000)
+    }
+    return found | {
+        "speech 22050 Hz": (speech, RATE),
+        "tone": ((0.1 * np.sin(2 * np.pi * 1000 * n / RATE)).astype(np.float32), RATE),
+        "noise with a quiet second": (gaps, RATE),
+        "noise cut off loud": (loud, RATE),
+        "one gating block": (speech[RATE // 2 : RATE // 2 + RATE * 4 // 10], RATE),
+    }
+
+
+def test_integrated_loudness_is_pyloudnorms(speech: np.ndarray) -> None:
+    for name, (samples, rate) in signals(speech).items():
+        assert bs1770.integrated_loudness(samples, rate) == pytest.approx(reference_lufs(samples, rate), abs=1e-6), name
+
+
+def test_silence_is_minus_infinity_and_a_short_signal_is_measured(speech: np.ndarray) -> None:
+    assert bs1770.integrated_loudness(np.zeros(RATE, dtype=np.float32), RATE) == -math.inf
+    assert math.isfinite(bs1770.integrated_loudness(speech[: RATE // 10], RATE))  # shorter than a gating block
+
+
+def test_a_chapter_gated_from_its_pieces_sub_blocks_is_the_whole_signals_loudness(speech: np.ndarray) -> None:
+    size = bs1770.sub_block_size(RATE)
+    pieces = [speech[: size * 7], speech[size * 7 : size * 20], speech[size * 20 :]]  # cut on sub-block bounds
+    blocks = np.concatenate([bs1770.sub_blocks(bs1770.k_weighted(p, RATE, np.float64), RATE) for p in pieces])
+    whole = bs1770.integrated_loudness(speech, RATE)
+    assert bs1770.sub_block_loudness(blocks, RATE) == pytest.approx(whole, abs=0.05)
 
 
 @pytest.mark.parametrize(("target", "ceiling"), [(-16.0, -2.0), (-20.0, -1.0), (-14.0, -1.5)])
 def test_level_to_reaches_the_loudness_under_the_ceiling(speech: np.ndarray, target: float, ceiling: float) -> None:
-    measured = loudness.loudness(speech, RATE)
-    weighting = loudness.k_weighted(speech, RATE)
+    measured = bs1770.integrated_loudness(speech, RATE)
+    weighting = bs1770.k_weighted(speech, RATE)
     result, gain = loudness.level_to(speech, RATE, measured, target, ceiling, weighting=weighting)
-    assert abs(loudness.loudness(result, RATE) - target) <= 0.3
+    assert abs(reference_lufs(result, RATE) - target) <= 0.3
     assert reference_true_peak_db(result) <= ceiling + 0.2
     assert math.isfinite(gain) and len(result) == len(speech) and result.dtype == np.float32
 

@@ -15,6 +15,7 @@ from narration.audio.layout import Pauses, UnitLayout, chapter_layouts, chapter_
 from narration.audio.master import master_unit
 from narration.audio.profiles import get_profile
 from narration.config import AudioConfig
+from narration.disclosure import DEFAULT_TEXTS
 from narration.errors import InputError
 from narration.model import Book, load_book
 from narration.synth.pipeline import synthesize_book
@@ -45,8 +46,16 @@ def pauses_of(layouts: list[UnitLayout]) -> list[tuple[int, int, bool]]:
 
 def test_the_layout_puts_each_pause_in_its_place(book: Book, synth: SynthResult) -> None:
     first = chapter_layouts(book.chapters[0], synth, PAUSES)
-    assert [texts(u) for u in first] == [["The First Morning"], ["It was a cold morning.", "The bells rang twice."]]
-    assert pauses_of(first) == [(700, 1100, False), (0, 2000, True)]  # head, after the title; the tail
+    assert [texts(u) for u in first] == [
+        [DEFAULT_TEXTS["en"]],
+        ["The First Morning"],
+        ["It was a cold morning.", "The bells rang twice."],
+    ]  # the book opens with the AI disclosure
+    assert pauses_of(first) == [
+        (700, 500, False),
+        (0, 1100, False),
+        (0, 2000, True),
+    ]  # head, before and after the title; the tail
     assert {u.sentence_ms for u in first} == {300}
     second = chapter_layouts(book.chapters[1], synth, PAUSES)
     assert [t for u in second for t in texts(u)] == LETTER
@@ -61,7 +70,7 @@ def test_the_clips_of_one_section_are_a_sentence_pause_apart(book: Book, synth: 
     clip = synth.sections[paragraph][0]
     split = dataclasses.replace(synth, sections={**synth.sections, paragraph: (clip, clip, clip)})
     assert pauses_of(chapter_layouts(chapter, split, PAUSES)) == [
-        (700, 1100, False), (0, 300, False), (0, 300, False), (0, 2000, True)
+        (700, 500, False), (0, 1100, False), (0, 300, False), (0, 300, False), (0, 2000, True)
     ]  # fmt: skip
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import pickle
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +18,7 @@ from narration.audio import codec, levels, units
 from narration.audio.layout import Pauses, UnitLayout, chapter_layouts
 from narration.audio.master import master_unit
 from narration.audio.profiles import Profile, get_profile
-from narration.audio.units import Unit, UnitCache, render_unit, unit_key
+from narration.audio.units import Unit, UnitCache, UnitTask, render_task, render_unit, unit_key
 from narration.errors import LevelsError
 from narration.model import Book, load_book
 from narration.synth.pipeline import synthesize_book
@@ -71,6 +72,18 @@ def test_a_unit_is_stored_and_found_again(book: Book, synth: SynthResult, tmp_pa
     assert sidecar["mp3_bytes"] == len(mp3) and [c[2] for c in sidecar["cues"]] == [c.text for c in unit.cues]
     assert cache.lookup(unit.key) == unit
     assert cache.lookup("0" * 32) is None
+
+
+def test_a_task_crosses_to_a_worker_as_a_dataclass_and_makes_its_unit(
+    book: Book, synth: SynthResult, tmp_path: Path
+) -> None:
+    layout = layouts(book, synth, 1)[1]
+    task = UnitTask(layout, unit_key(layout, PODCAST), PODCAST, tmp_path / "cache", "chapter 1 ('Test')")
+    UnitCache(task.cache_root).prepare()
+    received = pickle.loads(pickle.dumps(task))
+    assert received == task
+    unit = render_task(None, received)
+    assert unit.key == task.key and UnitCache(task.cache_root).lookup(task.key) == unit
 
 
 @pytest.mark.parametrize("suffix", [".mp3", ".aac"])

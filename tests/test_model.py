@@ -4,13 +4,19 @@ import pytest
 
 from narration.config import BookConfig, load_config, save_config
 from narration.errors import ConfigError, InputError
-from narration.model import load_book, parse_script, render_script, section_ids, slugify
+from narration.model import Book, book_slug, load_book, parse_script, render_script, section_ids, slugify
 
 
 def test_slugify_ascii_and_short():
     assert slugify("From the “Third Period”...") == "from-the-third-period"
     assert slugify("Ça ira: l'été") == "ca-ira-l-ete"
     assert len(slugify("word " * 40)) <= 60
+
+
+def test_the_book_slug_names_the_files_and_is_book_for_a_title_with_no_letters():
+    assert book_slug("Russia: How the Bureaucracy Seized Power") == "russia-how-the-bureaucracy-seized-power"
+    assert book_slug("«…»") == "book"
+    assert Book(title="«…»", author="", language="en", chapters=()).slug == "book"
 
 
 def test_section_ids_come_from_content_not_position():

@@ -16,12 +16,14 @@ from lxml import etree
 from publish_support import DEFAULT_SPECS, Spec, build_result, relocate, template_build  # noqa: F401
 
 from narration.config import PublishConfig
+from narration.disclosure import DEFAULT_TEXTS
 from narration.errors import PublishError
 from narration.publish.api import publish
 from narration.publish.feed import podcast_guid
 from narration.publish.rules import NAMESPACES
 
 BASE = "https://example.com/books/test/"
+DISCLOSURE = DEFAULT_TEXTS["en"]
 
 
 @pytest.fixture
@@ -158,8 +160,8 @@ def test_special_characters_are_escaped_and_read_back_as_text(built):
     podcast = gpodder(built)
     episode = podcast["episodes"][1]
     assert episode["title"] == "Tags <b> & \"quotes\" 'too'"
-    text = re.sub(r"<[^>]+>", "", episode["description_html"])
-    assert html.unescape(text) == 'A <i>description</i> & "more".'
+    paragraphs = re.findall(r"<p>(.*?)</p>", episode["description_html"])
+    assert [html.unescape(p) for p in paragraphs] == ['A <i>description</i> & "more".', DISCLOSURE]
     parsed = feedparser.parse(feed_bytes(built))
     assert parsed.entries[1].title == "Tags <b> & \"quotes\" 'too'"
     chapter_titles = etree.fromstring(feed_bytes(built)).xpath("//psc:chapter/@title", namespaces=NAMESPACES)
@@ -173,7 +175,10 @@ def test_long_descriptions_are_trimmed_at_a_word_to_4000_bytes(tmp_path):
     tree = etree.fromstring(feed_bytes(result))
     for description in tree.xpath("//description/text()"):
         assert len(description.encode("utf-8")) <= 4000
-    episode = html.unescape(re.sub(r"<[^>]+>", "", tree.findtext("channel/item/description")))
+    episode, disclosure = (
+        html.unescape(p) for p in re.findall(r"<p>(.*?)</p>", tree.findtext("channel/item/description"))
+    )
+    assert disclosure == DISCLOSURE  # never trimmed away
     assert episode.endswith("\u2026")
     kept = episode[:-1].split(" ")
     assert kept == words.split(" ")[: len(kept)]  # whole words only

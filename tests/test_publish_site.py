@@ -8,6 +8,7 @@ from urllib.parse import unquote
 
 import pytest
 from lxml import html as lxml_html
+from PIL import Image
 from publish_support import relocate, template_build  # noqa: F401
 
 from narration.audio.manifest import load_manifest as load_result
@@ -101,6 +102,13 @@ def test_a_cover_that_is_not_an_image_is_refused(tmp_path, template_build):
         publish(result, base_url=None)
 
 
+def test_a_cover_the_build_would_refuse_is_refused_by_publish_too(tmp_path, template_build):
+    result = relocate(template_build, tmp_path / "output")
+    Image.new("RGB", (1000, 1000)).save(result.cover)
+    with pytest.raises(PublishError, match="square of 1400-3000 px; this one is 1000x1000"):
+        publish(result, base_url=None)
+
+
 def test_an_unwritable_output_folder_is_a_clear_error(tmp_path, template_build):
     result = relocate(template_build, tmp_path / "output")
     (result.out_dir / "transcripts").write_text("a file where a folder should be")
@@ -127,3 +135,25 @@ def test_a_missing_or_damaged_manifest_is_a_clear_error(built):
     (built.out_dir / ".build.json").write_text(json.dumps(data))
     with pytest.raises(AudioError, match="damaged"):
         load_result(built.out_dir)
+
+
+def test_the_epub_is_offered_for_download(built):
+    downloads = page(built).xpath("//ul[@class='downloads']//a/@href")
+    assert "a-book-its-title.epub" in downloads
+
+
+def test_a_page_in_progress_links_only_files_that_are_there(tmp_path, template_build):
+    result = relocate(template_build, tmp_path / "output")
+    result.m4b.unlink()
+    result.mp3.unlink()
+    partial = dataclasses.replace(result, chapters=result.chapters[:2], in_progress=True)
+    publish(partial, base_url="https://example.com/book/")
+    doc = page(partial)
+    for link in doc.xpath("//a/@href | //img/@src | //audio/@src"):
+        assert link.startswith("#") or (partial.out_dir / unquote(link)).is_file(), link
+    assert len(doc.xpath("//ol[@class='episodes']/li")) == 2
+    pending = [
+        li.text_content() for li in doc.xpath("//ul[@class='downloads']/li") if "(in progress)" in li.text_content()
+    ]
+    assert len(pending) == 4  # M4B, MP3, EPUB, the complete transcript
+    assert doc.xpath("//audio[@id='book-player']") == [] and doc.get_element_by_id("book-progress") is not None

@@ -74,6 +74,15 @@ def test_quotes_and_brackets_after_the_full_stop_stay_with_the_sentence():
     ]
 
 
+def test_every_quotation_mark_the_text_rules_know_closes_a_sentence_too():
+    # the splitter takes its quotation marks from narration.text.patterns: low-high „…“ quotes as well
+    assert split_sentences("Er sagte: \u201eKomm.\u201c Dann ging er.") == [
+        "Er sagte: \u201eKomm.\u201c",
+        "Dann ging er.",
+    ]
+    assert split_sentences("\u00abC'est fini.\u00bb Puis rien.") == ["\u00abC'est fini.\u00bb", "Puis rien."]
+
+
 def test_ellipses_inside_quotes():
     assert split_sentences('The hall "rocked with cheering..." (pages 102-103)') == [
         'The hall "rocked with cheering..." (pages 102-103)'

@@ -135,3 +135,18 @@ def test_the_page_works_from_file_without_a_server(site, page):
     page.evaluate("document.getElementById('book-player').pause()")
     assert current_time(page) == pytest.approx(result.chapters[2].start, abs=0.3)
     assert page.problems == []
+
+
+def test_a_page_in_progress_opens_nothing_broken(tmp_path, template_build, page):
+    import dataclasses
+
+    result = relocate(template_build, tmp_path / "output")
+    result.m4b.unlink()
+    result.mp3.unlink()
+    partial = dataclasses.replace(result, chapters=result.chapters[:1], in_progress=True)
+    publish(partial, base_url=None)
+    page.goto((partial.out_dir / "index.html").as_uri(), wait_until="load")
+    page.wait_for_function("document.querySelector('ol.episodes audio') !== null")
+    assert page.locator("#book-progress").count() == 1
+    assert page.locator("ol.episodes li").count() == 1
+    assert page.problems == []

@@ -94,7 +94,7 @@ def test_brackets_become_a_parenthesis_between_commas():
         [
             ("the Congress of Soviets [elected councils] met", "the Congress of Soviets, elected councils, met."),
             ("the peasants (kulaks) hoarded grain", "the peasants, kulaks, hoarded grain."),
-            ('The hall "rocked..." (pages 102-103)', "The hall rocked, pages 102 to 103."),
+            ('The hall "rocked..." (pages 12-13)', "The hall rocked, pages twelve to thirteen."),
         ],
     )
 
@@ -188,7 +188,7 @@ def test_expand_abbreviations():
             ("bread, salt, etc.", "bread, salt, et cetera."),
             ("bread, salt, etc. This circumstance", "bread, salt, et cetera. This circumstance"),
             ("the title 'soviets', etc.) were preserved", "the title 'soviets', et cetera) were preserved"),
-            ("No. 5 and No. The end", "number 5 and No. The end"),
+            ("No. 5 and No. The end", "Number 5 and No. The end"),
             ("help. Me", "help. Me"),
         ],
     )
@@ -287,7 +287,8 @@ def test_regnal_numerals():
             ("Peter I was tsar", "Peter I was tsar"),
             ("Nicholas I.", "Nicholas the First."),
             ("Henry VIII", "Henry the Eighth"),
-            ("Lenin II", "Lenin II"),
+            ("Pius XI and Lenin II", "Pius the Eleventh and Lenin the Second"),
+            ("Malcolm X, Washington DC, Size XL", "Malcolm X, Washington DC, Size XL"),
         ],
     )
 
@@ -339,9 +340,9 @@ def test_dates_and_ranges_read_well():
     check(
         to_spoken,
         [
-            ("(pages 102-103)", "pages 102 to 103."),
-            ("in 1927-28", "in nineteen twenty-seven to 28."),
-            ("Russia 1917-1964, page 38", "Russia nineteen seventeen to nineteen sixty-four, page 38."),
+            ("(pages 102-103)", "pages one hundred and two to one hundred and three."),
+            ("in 1927-28", "in nineteen twenty-seven to twenty-eight."),
+            ("Russia 1917-1964, page 38", "Russia nineteen seventeen to nineteen sixty-four, page thirty-eight."),
         ],
     )
 
@@ -355,7 +356,7 @@ def test_to_spoken_examples():
         [
             (
                 "Lt. Smith served in World War II (pp. 102-103).",
-                "Lieutenant Smith served in World War Two, pages 102 to 103.",
+                "Lieutenant Smith served in World War Two, pages one hundred and two to one hundred and three.",
             ),
             ("Louis XIV met Chapter IV of Vol. II.", "Louis the Fourteenth met Chapter Four of Volume Two."),
             ("Gen. Denikin went to St. Petersburg.", "General Denikin went to Saint Petersburg."),
@@ -363,9 +364,12 @@ def test_to_spoken_examples():
             ("\u201cDon\u2019t,\u201d she said.", "Don't, she said."),
             (
                 "(J.N. Westwood, Russia 1917 to 1964, page 38)",
-                "J N Westwood, Russia nineteen seventeen to nineteen sixty-four, page 38.",
+                "J N Westwood, Russia nineteen seventeen to nineteen sixty-four, page thirty-eight.",
             ),
-            ("  1. \u201cNo official to receive a higher wage\u2026\u201d", "1: No official to receive a higher wage."),
+            (
+                "  1. \u201cNo official to receive a higher wage\u2026\u201d",
+                "one: No official to receive a higher wage.",
+            ),
         ],
     )
 

@@ -12,6 +12,7 @@ from synth_support import wav_frames
 
 from narration.errors import CacheError
 from narration.synth.cache import ClipCache, clip_key
+from narration.synth.types import Clip
 
 RATE = 22050
 
@@ -122,3 +123,29 @@ def test_read_only_folder(tmp_path):
             ClipCache(folder).prepare()
     finally:
         folder.chmod(0o700)
+
+
+def _clip(cache: ClipCache, key: str, meta) -> Clip:
+    return Clip(key, cache.wav_path(key), meta.sample_rate, meta.duration, (), meta.sha256, cache.meta_path(key))
+
+
+def test_a_clip_read_back_is_checked_against_its_checksum(cache: ClipCache) -> None:
+    meta = cache.store("k1", tone(), RATE, [(0.0, 0.5)])
+    clip = _clip(cache, "k1", meta)
+    assert clip.read_verified() == cache.wav_path("k1").read_bytes()
+    data = bytearray(cache.wav_path("k1").read_bytes())
+    data[1000:1100] = bytes(100)
+    cache.wav_path("k1").write_bytes(bytes(data))
+    with pytest.raises(CacheError, match="is damaged"):
+        clip.read_verified()
+    assert not cache.wav_path("k1").exists()  # removed: the next run makes it again
+
+
+def test_a_clip_another_run_made_again_is_never_deleted(cache: ClipCache) -> None:
+    """Two writers of one cache: the reader's clip was replaced, whole, by the other writer's take."""
+    first = cache.store("k1", tone(0.5), RATE, [(0.0, 0.5)])
+    clip = _clip(cache, "k1", first)
+    cache.store("k1", tone(0.6), RATE, [(0.0, 0.6)])  # the other run's take, with its own sidecar
+    with pytest.raises(CacheError, match="made again by another run"):
+        clip.read_verified()
+    assert cache.lookup("k1", 1) is not None  # the other run's clip is intact and kept

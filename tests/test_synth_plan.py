@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from synth_support import book_at
 
+from narration.config import DisclosureConfig
+from narration.disclosure import DEFAULT_TEXTS
 from narration.errors import ConfigError, InputError
 from narration.synth.plan import Speech, build_plan, make_pieces, parse_ranges, select_chapters
 
@@ -73,3 +75,20 @@ def test_plan_covers_titles_and_sections(tmp_path):
     ]
     assert plan.items[0].id == "01-hello" and plan.items[1].id == book.chapters[0].sections[0].id
     assert len(plan.pieces()) == 6
+
+
+def test_the_disclosure_is_said_once_before_the_first_title_unless_switched_off(tmp_path):
+    book = book_at(tmp_path)
+    assert all(i.kind != "opening" for i in build_plan(book, SPEECH).items)  # switched off in these books
+    book.config.disclosure = DisclosureConfig()  # the default: spoken
+    assert [i.kind for i in build_plan(book, SPEECH).items][:2] == ["opening", "title"]
+    (opening,) = [i for i in build_plan(book, SPEECH).items if i.kind == "opening"]
+    assert opening.chapter == 1 and opening.id == "opening"
+    assert " ".join(w for p in opening.pieces for w in p.written) == DEFAULT_TEXTS["en"]
+    assert all(i.kind != "opening" for i in build_plan(book, SPEECH, [2]).items)  # a preview without chapter 1
+    book.config.disclosure = DisclosureConfig(speak=False)
+    assert all(i.kind != "opening" for i in build_plan(book, SPEECH).items)
+    book.config.disclosure = DisclosureConfig(text="Lu par une voix de synthèse.")
+    book.config.language = "fr"
+    (opening,) = [i for i in build_plan(book, SPEECH).items if i.kind == "opening"]
+    assert opening.pieces[0].written == ("Lu par une voix de synthèse.",)

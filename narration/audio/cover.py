@@ -1,7 +1,8 @@
 """The cover: ``scripts/cover.jpg`` (or ``.png``) when there is one, else a generated one.
 
-A given cover must be what podcast directories and audiobook stores accept: a square JPEG or PNG of
-1400-3000 px in RGB. A generated cover is a 1400 px square JPEG with the title and the author.
+A given cover must be what podcast directories and audiobook stores accept (:mod:`narration.coverart`:
+a square JPEG or PNG of 1400-3000 px in RGB); one that is not is an error. A generated cover is a
+1400 px square JPEG with the title and the author.
 """
 
 from __future__ import annotations
@@ -12,18 +13,17 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
+from PIL import Image, ImageDraw, ImageFont
 
 from narration import fsutil
+from narration.coverart import check_image
 from narration.errors import CoverError
 
 log = logging.getLogger(__name__)
 
 COVER_NAMES = ("cover.jpg", "cover.jpeg", "cover.png")
-MIN_PX, MAX_PX = 1400, 3000
 GENERATED_PX = 1400
 GENERATOR_VERSION = "1"
-MIME = {"JPEG": "image/jpeg", "PNG": "image/png"}
 
 
 @dataclass(frozen=True)
@@ -41,20 +41,8 @@ def find_cover(scripts_dir: Path) -> Path | None:
 
 
 def check_cover(path: Path) -> Cover:
-    """A given cover, checked; :class:`CoverError` saying what is wrong."""
-    try:
-        with Image.open(path) as image:
-            kind, mode, (width, height) = image.format, image.mode, image.size
-            image.load()
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError) as exc:
-        raise CoverError(f"{path}: not a readable image ({exc})") from exc
-    if kind not in MIME:
-        raise CoverError(f"{path}: the cover must be a JPEG or PNG image, not {kind}")
-    if width != height or not MIN_PX <= width <= MAX_PX:
-        raise CoverError(f"{path}: the cover must be a square of {MIN_PX}-{MAX_PX} px; this one is {width}x{height} px")
-    if mode != "RGB":
-        raise CoverError(f"{path}: the cover must be RGB (no transparency, no CMYK or grey); this one is {mode}")
-    return Cover(Path(path), MIME[kind], fsutil.sha256_file(path))
+    """A given cover, checked (every pixel read); :class:`CoverError` saying what is wrong."""
+    return Cover(Path(path), check_image(path), fsutil.sha256_file(path))
 
 
 def generated_key(title: str, author: str) -> str:
@@ -83,12 +71,20 @@ def _fit(
 ) -> tuple[ImageFont.FreeTypeFont, list[str]]:
     """The largest font (``largest`` px down) at which ``text`` wraps into the box."""
     for size in range(largest, 30, -4):
-        font = ImageFont.load_default(size=size)
+        font = _font(size)
         lines = _wrap(draw, text, font, width)
         if all(draw.textlength(line, font=font) <= width for line in lines) and len(lines) * size * 1.25 <= height:
             return font, lines
-    font = ImageFont.load_default(size=30)
+    font = _font(30)
     return font, _wrap(draw, text, font, width)
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    """Pillow's own scalable font at ``size`` px (a Pillow built without FreeType has only a bitmap font)."""
+    font = ImageFont.load_default(size=size)
+    if not isinstance(font, ImageFont.FreeTypeFont):
+        raise CoverError("cannot draw a cover: this Pillow has no FreeType; add scripts/cover.jpg")
+    return font
 
 
 def render_cover(title: str, author: str, size: int = GENERATED_PX) -> bytes:

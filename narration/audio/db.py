@@ -1,10 +1,8 @@
-"""Decibel conversions and the BS.1770 absolute gate (no heavy imports: the build's no-op path uses them)."""
+"""Decibel conversions (no heavy imports: the build's no-op path uses them)."""
 
 from __future__ import annotations
 
 import math
-
-ABSOLUTE_GATE = -70.0  # LUFS
 
 
 def to_db(value: float) -> float:

@@ -19,6 +19,7 @@ import functools
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 import av
 import lameenc
@@ -94,7 +95,7 @@ def encode_aac(samples: np.ndarray, rate: int, kbps: int, frames: int) -> AacEnc
         context.open()
         packets = [p for frame in _frames(fed, rate, context.frame_size) for p in context.encode(frame)]
         packets += context.encode(None)
-        config = bytes(context.extradata)
+        config = bytes(context.extradata or b"")
     except av.error.FFmpegError as exc:
         raise FFmpegError(f"libavcodec cannot encode AAC at {rate} Hz, {kbps} kbps: {exc}") from exc
     chunks = [bytes(p) for p in packets]
@@ -104,7 +105,7 @@ def encode_aac(samples: np.ndarray, rate: int, kbps: int, frames: int) -> AacEnc
 def decode_mp3(data: bytes, rate: int) -> np.ndarray:
     """Every sample of a raw MP3 stream, decoded (mono float32)."""
     try:
-        decoder = av.CodecContext.create("mp3float", "r")
+        decoder = cast(av.AudioCodecContext, av.CodecContext.create("mp3float", "r"))
         frames = [f for packet in [*decoder.parse(data), None] for f in decoder.decode(packet)]
     except av.error.FFmpegError as exc:
         raise FFmpegError(f"libavcodec cannot decode the MP3 encode: {exc}") from exc

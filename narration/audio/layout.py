@@ -1,5 +1,6 @@
-"""What a chapter says, in order: its title and sections with the clips that speak them, and the
-units (one per clip, with its pauses) it is made of.
+"""What a chapter says, in order: its title and sections with the clips that speak them (the book's
+first chapter opens with the AI disclosure when it was synthesised), and the units (one per clip,
+with its pauses) it is made of.
 
 Kept apart from mastering (and its heavy imports) because a build computes every chapter's key
 from it, even when nothing has to be mastered.
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from narration.audio.profiles import Profile
+from narration.audio.types import Block
 from narration.config import AudioConfig
 from narration.errors import AudioError, InputError
 from narration.model import Chapter
-from narration.synth.types import Clip, SynthResult
+from narration.synth.types import OPENING, Clip, SynthResult
 
-PartKind = Literal["title", "heading", "paragraph"]
+PartKind = Literal["disclosure", "title", "heading", "paragraph"]
 
 
 @dataclass(frozen=True)
@@ -28,8 +30,10 @@ class Part:
 
 
 def chapter_parts(chapter: Chapter, synth: SynthResult) -> list[Part]:
-    """The chapter's title and sections, with their clips, leaving out what has nothing to say."""
-    parts = [Part("title", synth.titles.get(chapter.slug, ()))]
+    """The chapter's title and sections, with their clips, leaving out what has nothing to say;
+    the disclosure first in the book's first chapter."""
+    opening = synth.sections.get(OPENING, ()) if chapter.number == 1 else ()
+    parts = [Part("disclosure", opening), Part("title", synth.titles.get(chapter.slug, ()))]
     for section in chapter.sections:
         clips = synth.sections.get(section.id)
         if clips is None:
@@ -54,7 +58,8 @@ class Pauses:
 
     @classmethod
     def of(cls, config: AudioConfig, profile: Profile) -> Pauses:
-        head, tail = config.head_room_tone_ms, config.tail_room_tone_ms
+        head: float = config.head_room_tone_ms
+        tail: float = config.tail_room_tone_ms
         if profile.head_range:  # leave room for the codec delay and the voice's own lead-in
             head = _clamp(head, profile.head_range[0] * 1000, profile.head_range[1] * 1000 - 100)
         if profile.tail_range:  # leave room for the last frame's padding
@@ -83,7 +88,7 @@ class UnitLayout:
 def _gap(previous: Part, following: Part, pauses: Pauses) -> int:
     if previous.kind in ("title", "heading"):
         return pauses.after_title
-    if following.kind == "heading":
+    if following.kind in ("title", "heading"):
         return pauses.before_heading
     return pauses.paragraph
 
@@ -91,7 +96,7 @@ def _gap(previous: Part, following: Part, pauses: Pauses) -> int:
 def chapter_layouts(chapter: Chapter, synth: SynthResult, pauses: Pauses) -> list[UnitLayout]:
     """The chapter's units in order: each clip with the silence before it and the pause after it."""
     parts = chapter_parts(chapter, synth)
-    layouts = []
+    layouts: list[UnitLayout] = []
     for index, part in enumerate(parts):
         for position, clip in enumerate(part.clips):
             if position + 1 < len(part.clips):
@@ -103,3 +108,8 @@ def chapter_layouts(chapter: Chapter, synth: SynthResult, pauses: Pauses) -> lis
             last = index + 1 == len(parts) and position + 1 == len(part.clips)
             layouts.append(UnitLayout(clip, 0 if layouts else pauses.head, gap, pauses.sentence, last))
     return layouts
+
+
+def chapter_blocks(chapter: Chapter, synth: SynthResult) -> tuple[Block, ...]:
+    """The chapter's parts as blocks of its cues (one cue per sentence of each clip), in order."""
+    return tuple(Block(p.kind, sum(len(c.sentences) for c in p.clips)) for p in chapter_parts(chapter, synth))

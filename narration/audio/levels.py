@@ -4,8 +4,9 @@ A unit's decoded MP3 is measured once, when it is made, and the figures a chapte
 with it (:class:`UnitLevels`): the K-weighted energy of every 100 ms, the true and sample peaks, the
 plain energy, the quietest half second and the silence at both ends. A chapter's figures
 (:class:`Levels`) then come from its units' without decoding anything again: BS.1770 integrated
-loudness gates 400 ms blocks (four 100 ms sub-blocks, 75 % overlap) exactly as a meter run over the
-whole episode does, up to where a unit boundary cuts a sub-block short.
+loudness (:mod:`narration.audio.bs1770`) gates 400 ms blocks (four 100 ms sub-blocks, 75 % overlap)
+exactly as a meter run over the whole episode does, up to where a unit boundary cuts a sub-block
+short.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from narration.audio.db import ABSOLUTE_GATE, from_db, to_db
+from narration.audio import bs1770
+from narration.audio.db import from_db, to_db
 from narration.audio.profiles import Profile
 from narration.errors import LevelsError
 
-SUB_BLOCK = 0.1  # seconds: a quarter of BS.1770's gating block
 QUIET_WINDOW = 0.5  # seconds: the ACX noise floor is the RMS of the quietest half second
 
 
@@ -49,7 +50,7 @@ def measure_unit(samples: np.ndarray, rate: int) -> UnitLevels:
     """Measure a decoded unit (mono float32)."""
     from narration.audio import loudness  # scipy: only when units are made
 
-    blocks = sub_blocks(loudness.k_weighted(samples, rate, np.float64), rate)
+    blocks = bs1770.sub_blocks(bs1770.k_weighted(samples, rate, np.float64), rate)
     lead, trail = loudness.silent_edges(samples, rate)
     return UnitLevels(
         samples=len(samples),
@@ -61,17 +62,6 @@ def measure_unit(samples: np.ndarray, rate: int) -> UnitLevels:
         lead=lead,
         trail=trail,
     )
-
-
-def sub_blocks(weighted: np.ndarray, rate: int) -> np.ndarray:
-    """Sum of squares of each 100 ms of a K-weighted signal (the last one partial)."""
-    size = max(1, round(SUB_BLOCK * rate))
-    whole = len(weighted) // size * size
-    rows = weighted[:whole].reshape(-1, size)
-    blocks = np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
-    if whole < len(weighted):
-        blocks = np.append(blocks, np.dot(weighted[whole:].astype(np.float64), weighted[whole:]))
-    return blocks
 
 
 @dataclass(frozen=True)
@@ -90,34 +80,13 @@ class Levels:
         return {k: (round(v, 3) if math.isfinite(v) else -999.0) for k, v in asdict(self).items()}
 
 
-def gated_loudness(blocks: np.ndarray, rate: int) -> float:
-    """BS.1770 integrated loudness (LUFS) from K-weighted energies of consecutive 100 ms sub-blocks."""
-    size = max(1, round(SUB_BLOCK * rate))
-    if len(blocks) < 4:
-        blocks = np.concatenate([blocks, np.zeros(4 - len(blocks))])
-    return gate(np.convolve(blocks, np.ones(4), "valid") / (4 * size))
-
-
-def gate(power: np.ndarray) -> float:
-    """BS.1770 integrated loudness (LUFS) of gating blocks' mean squares: the absolute gate at
-    -70 LUFS, then the relative gate 10 LU below the loudness of the blocks left."""
-    with np.errstate(divide="ignore"):
-        levels = -0.691 + 10.0 * np.log10(power)
-    audible = power[levels >= ABSOLUTE_GATE]
-    if len(audible) == 0:
-        return -math.inf
-    relative = -0.691 + 10.0 * math.log10(float(np.mean(audible))) - 10.0
-    kept = power[(levels > relative) & (levels > ABSOLUTE_GATE)]
-    return -0.691 + 10.0 * math.log10(float(np.mean(kept))) if len(kept) else -math.inf
-
-
 def combine(units: Sequence[UnitLevels], rate: int) -> Levels:
     """A chapter's levels from those of its units, in order."""
     blocks = np.fromiter((b for unit in units for b in unit.blocks), dtype=np.float64)
     samples = sum(unit.samples for unit in units)
     energy = sum(unit.energy for unit in units)
     return Levels(
-        loudness=gated_loudness(blocks, rate),
+        loudness=bs1770.sub_block_loudness(blocks, rate),
         true_peak=to_db(max(unit.true_peak for unit in units)),
         sample_peak=to_db(max(unit.sample_peak for unit in units)),
         rms=to_db(math.sqrt(energy / samples)) if samples else -math.inf,

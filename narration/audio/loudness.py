@@ -1,6 +1,6 @@
 """Level measurements and a look-ahead true-peak limiter, on mono float32 samples in [-1, 1].
 
-Loudness is BS.1770 integrated loudness measured with pyloudnorm. True peak is the peak of the
+Loudness (K-weighting, gating) is :mod:`narration.audio.bs1770`'s. True peak is the peak of the
 signal oversampled 4x (BS.1770 annex 2), computed a chunk at a time so memory stays bounded.
 
 The limiter works on frames of 16 samples: each frame's true peak sets the gain it needs, the gains
@@ -11,21 +11,18 @@ a gain curve on the signal's energy is known per frame, the gain that reaches a 
 
 from __future__ import annotations
 
-import functools
 import logging
 import math
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-import pyloudnorm
 from scipy.ndimage import minimum_filter1d, uniform_filter1d
 from scipy.optimize import brentq
-from scipy.signal import firwin, lfilter
+from scipy.signal import firwin
 
+from narration.audio import bs1770
 from narration.audio.db import from_db, to_db
-from narration.audio.levels import gate
 
 log = logging.getLogger(__name__)
 
@@ -37,43 +34,6 @@ RAMP_SECONDS = 0.010  # the limiter's gain moves over 10 ms, starting before the
 LEVEL_TOLERANCE = 0.02  # dB: a first guess this close to the target is kept
 GAIN_TOLERANCE = 0.01  # dB
 MAX_EXTRA_GAIN = 15.0  # dB the limiter may be driven beyond the plain gain (more would crush the voice)
-GATE_BLOCK = 0.4  # BS.1770 gating block, seconds (pyloudnorm needs at least one)
-
-
-@functools.cache
-def _k_filter(rate: int) -> tuple[np.ndarray, np.ndarray]:
-    """BS.1770's K-weighting as one fourth-order filter (b, a): pyloudnorm's two stages multiplied."""
-    stages = list(pyloudnorm.Meter(rate)._filters.values())  # the meter's high shelf and high pass
-    b = np.polymul(stages[0].b, stages[1].b)
-    a = np.polymul(stages[0].a, stages[1].a)
-    return b.astype(np.float64), a.astype(np.float64)
-
-
-def k_weighted(samples: np.ndarray, rate: int, dtype: type = np.float32) -> np.ndarray:
-    """The signal through the K-weighting filters, as ``dtype``. Computed in float64, where the
-    direct form of the fourth-order filter is exact enough and three times faster than sections."""
-    b, a = _k_filter(rate)
-    return lfilter(b, a, np.asarray(samples, dtype=np.float64)).astype(dtype, copy=False)
-
-
-def gated_loudness_of(weighted: np.ndarray, rate: int) -> float:
-    """pyloudnorm's BS.1770 gated integrated loudness of an already K-weighted signal, LUFS."""
-    shortfall = math.ceil(GATE_BLOCK * rate) + 1 - len(weighted)
-    if shortfall > 0:  # pyloudnorm needs one gating block
-        weighted = np.concatenate([weighted, np.zeros(shortfall, dtype=weighted.dtype)])
-    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        value = pyloudnorm.Meter(rate, filter_class="custom").integrated_loudness(weighted)
-    return float(value) if math.isfinite(value) else -math.inf
-
-
-def loudness(samples: np.ndarray, rate: int) -> float:
-    """BS.1770 integrated loudness in LUFS (``-inf`` for silence), as pyloudnorm measures it.
-
-    The K-weighting runs as one pass of second-order sections (the meter's own coefficients);
-    pyloudnorm then gates and integrates: the same figure, several times faster on long audio.
-    """
-    return gated_loudness_of(k_weighted(samples, rate), rate)
 
 
 def rms_db(samples: np.ndarray) -> float:
@@ -203,20 +163,6 @@ def limiter_loss_db(stats: FrameStats, gains: np.ndarray) -> float:
     return 10.0 * math.log10(max(float(np.dot(stats.energy, squared_gains(gains))) / total, 1e-12))
 
 
-def gated_loudness(energy: np.ndarray, rate: int) -> float:
-    """BS.1770 gated loudness from per-frame K-weighted energies (blocks rounded to whole frames).
-
-    Only used to *predict* how limiting changes the loudness pyloudnorm measured; never reported.
-    """
-    block = min(len(energy), max(1, round(GATE_BLOCK * rate / FRAME)))
-    if block == 0:
-        return -math.inf
-    hop = max(1, block // 4)
-    total = np.concatenate([[0.0], np.cumsum(energy)])
-    starts = np.arange(0, len(energy) - block + 1, hop)
-    return gate((total[starts + block] - total[starts]) / (block * FRAME))
-
-
 def apply_gains(samples: np.ndarray, gain: float, gains: np.ndarray) -> np.ndarray:
     """``gain x samples`` with the per-frame ``gains`` interpolated linearly across each frame."""
     weights = _weights()
@@ -244,12 +190,13 @@ def level_to(
     """
     weighted = weighting is not None
     stats, ceiling = FrameStats.of(samples, weighting), from_db(ceiling_db)
-    offset = measured - gated_loudness(stats.energy, rate) if weighted else 0.0
+    offset = measured - bs1770.frame_loudness(stats.energy, FRAME, rate) if weighted else 0.0
 
     def predict(gain_db: float, gains: np.ndarray) -> float:
         if not weighted:
             return measured + gain_db + limiter_loss_db(stats, gains)
-        return offset + gated_loudness(stats.energy * (from_db(gain_db) ** 2) * squared_gains(gains), rate)
+        energy = stats.energy * (from_db(gain_db) ** 2) * squared_gains(gains)
+        return offset + bs1770.frame_loudness(energy, FRAME, rate)
 
     def error(gain_db: float) -> tuple[float, np.ndarray]:
         gains = limiter_gains(stats, from_db(gain_db), ceiling, rate)

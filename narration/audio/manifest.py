@@ -2,7 +2,8 @@
 reload it without building again.
 
 Paths inside ``out_dir`` are stored relative to it (a moved output folder still loads), cues as
-``[start, end, text]``. Written atomically, and only when its content changes.
+``[start, end, text]``, blocks as ``[kind, cues]`` (absent in older manifests: no blocks). Written
+atomically, and only when its content changes.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from narration import fsutil
-from narration.audio.types import BuildResult, ChapterOutput, Cue
+from narration.audio.types import Block, BuildResult, ChapterOutput, Cue
 from narration.errors import AudioError
+from narration.paths import recorded_path
 
 MANIFEST = ".build.json"
 VERSION = 1
@@ -24,17 +26,11 @@ def manifest_path(out_dir: Path) -> Path:
     return Path(out_dir) / MANIFEST
 
 
-def _relative(path: Path, out_dir: Path) -> str:
-    try:
-        return Path(path).resolve().relative_to(Path(out_dir).resolve()).as_posix()
-    except ValueError:
-        return str(Path(path).resolve())
-
-
 def _chapter(chapter: ChapterOutput, out_dir: Path) -> dict[str, Any]:
     data = dataclasses.asdict(chapter)
-    data["episode"] = _relative(chapter.episode, out_dir)
+    data["episode"] = recorded_path(chapter.episode, out_dir)
     data["cues"] = [[c.start, c.end, c.text] for c in chapter.cues]
+    data["blocks"] = [[b.kind, b.cues] for b in chapter.blocks]
     return data
 
 
@@ -44,9 +40,9 @@ def to_json(result: BuildResult) -> str:
     data.update(
         version=VERSION,
         out_dir=".",
-        m4b=_relative(result.m4b, out_dir),
-        mp3=_relative(result.mp3, out_dir),
-        cover=_relative(result.cover, out_dir),
+        m4b=recorded_path(result.m4b, out_dir),
+        mp3=recorded_path(result.mp3, out_dir),
+        cover=recorded_path(result.cover, out_dir),
         chapters=[_chapter(c, out_dir) for c in result.chapters],
     )
     return json.dumps(data, ensure_ascii=False, indent=1)
@@ -77,6 +73,7 @@ def from_json(text: str, out_dir: Path) -> BuildResult:
     for chapter in data["chapters"]:
         chapter = dict(chapter, episode=_path(chapter["episode"], out_dir))
         chapter["cues"] = tuple(Cue(float(s), float(e), str(t)) for s, e, t in chapter["cues"])
+        chapter["blocks"] = tuple(Block(str(k), int(n)) for k, n in chapter.get("blocks", ()))
         chapters.append(ChapterOutput(**chapter))
     files = {name: _path(data[name], out_dir) for name in ("m4b", "mp3", "cover")}
     return BuildResult(**{**data, **files, "out_dir": out_dir, "chapters": tuple(chapters)})

@@ -13,10 +13,11 @@ silence before it (``lead``: the head room tone, for a chapter's first unit) and
 of that pause, so the unit itself carries the rest. Head and tail are held inside the profile's range
 (ACX: 0.5-1 s and 1-5 s).
 
-Each unit is levelled on its own to the profile's target (BS.1770 loudness with pyloudnorm's
-filters, or RMS for ACX) through a true-peak limiter (see :func:`loudness.level_to`): every unit at
-the target puts the chapter at the target, and an edit to one paragraph leaves every other unit as
-it was. ACX room tone (a quiet fixed noise) is laid under the whole unit after levelling.
+Each unit is levelled on its own to the profile's target (BS.1770 loudness, see
+:mod:`narration.audio.bs1770`, or RMS for ACX) through a true-peak limiter (see
+:func:`loudness.level_to`): every unit at the target puts the chapter at the target, and an edit
+to one paragraph leaves every other unit as it was. ACX room tone (a quiet fixed noise) is laid
+under the whole unit after levelling.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ with warnings.catch_warnings():  # pydub looks for ffmpeg on PATH when imported 
     warnings.simplefilter("ignore", RuntimeWarning)
     from pydub import AudioSegment
 
-from narration.audio import codec, levels, loudness
+from narration.audio import bs1770, codec, loudness
 from narration.audio.layout import UnitLayout
 from narration.audio.profiles import Profile
 from narration.audio.types import Cue
@@ -127,11 +128,13 @@ def room_tone(count: int, level_db: float) -> np.ndarray:
 def normalise(samples: np.ndarray, rate: int, profile: Profile, ceiling: float) -> tuple[np.ndarray, float, float]:
     """Gain to the profile's target through the limiter; (result, level before, gain in dB)."""
     if profile.loudness_target is not None:
-        weighting = loudness.k_weighted(samples, rate)
-        measured = levels.gated_loudness(levels.sub_blocks(weighting, rate), rate)
+        weighting = bs1770.k_weighted(samples, rate)
+        measured = bs1770.sub_block_loudness(bs1770.sub_blocks(weighting, rate), rate)
         target = profile.loudness_target
-    else:
+    elif profile.rms_target is not None:
         weighting, measured, target = None, loudness.rms_db(samples), float(profile.rms_target)
+    else:
+        raise AudioError(f"the {profile.name} profile sets neither a loudness nor an RMS target")
     if not math.isfinite(measured):
         raise AudioError("a clip is silent: nothing to master")
     result, gain = loudness.level_to(samples, rate, measured, target, ceiling, weighting=weighting)

@@ -9,6 +9,19 @@ enabled, one sample per chapter: a 16-bit length, the UTF-8 title and an ``encd`
 with the undocumented ``text`` atom; the audio track points to it by ``tref/chap``), the Nero
 ``chpl`` chapter list (at most 255 entries) and the iTunes tags with the cover. The tables are
 built with numpy; ``co64`` and a 64-bit ``mdat`` header are used only when the file needs them.
+
+Why narration writes its own MP4 instead of running ffmpeg's ``mov`` muxer (which it used before):
+
+- **Chapter times.** Left to itself, the muxer picks the movie timescale 28224000, which the
+  QuickTime chapter track inherits: a chapter longer than 76 s then overflows the track's 32-bit
+  sample duration (2³¹ / 28224000 s) and the chapter list breaks. Every caller had to know to pass
+  ``-movie_timescale 1000``; here the timescale is the constant :data:`MOVIE_TIMESCALE`.
+- **Exact chapter starts.** Each chapter is padded to whole AAC frames following the running
+  totals, so every chapter starts within half an AAC frame of the MP3's; the frame counts are known
+  here, not inferred back from what a muxer wrote.
+- **Edits cost what they change.** The units' AAC frames are made in-process and cached, so a
+  rebuild after an edit rewrites the file from cached bytes (about 0.09 s for the 139-minute
+  pamphlet, against 2.1 s for ffmpeg's muxer); stream-copy concatenation cost about 2.3 s per edit.
 """
 
 from __future__ import annotations
@@ -317,18 +330,20 @@ def _item(kind: bytes, data_type: int, value: bytes) -> bytes:
     return box(kind, box(b"data", struct.pack(">II", data_type, 0), value))
 
 
-def _ilst(title: str, author: str, cover: Cover) -> bytes:
+def _ilst(title: str, author: str, cover: Cover, comment: str = "") -> bytes:
     texts = {"©nam": title, "©ART": author, "aART": author, "©alb": title, "©gen": GENRE, "©too": TOOL}
+    if comment:  # the AI disclosure: iTunes shows ©cmt as the comment, desc as the description
+        texts.update({"©cmt": comment, "desc": comment})
     items = [_item(k.encode("latin-1"), 1, v.encode("utf-8")) for k, v in texts.items()]
     items.append(_item(b"stik", 21, bytes([AUDIOBOOK])))
     items.append(_item(b"covr", COVER_TYPE.get(cover.mime, 13), Path(cover.path).read_bytes()))
     return box(b"ilst", *items)
 
 
-def _udta(marks: Sequence[Mark], total_ms: int, title: str, author: str, cover: Cover) -> bytes:
+def _udta(marks: Sequence[Mark], total_ms: int, title: str, author: str, cover: Cover, comment: str = "") -> bytes:
     """The iTunes tags (``meta`` with an ``mdir``/``appl`` handler) and the Nero chapter list."""
     handler = full_box(b"hdlr", 0, 0, struct.pack(">I4s4s8x", 0, b"mdir", b"appl"), b"\0")
-    meta = full_box(b"meta", 0, 0, handler, _ilst(title, author, cover))
+    meta = full_box(b"meta", 0, 0, handler, _ilst(title, author, cover, comment))
     return box(b"udta", meta, _chpl(marks, total_ms) if marks else b"")
 
 
@@ -366,7 +381,7 @@ def _head(book: _Book) -> bytes:
 
 
 def _book(parts: Sequence[AacPart], sample_rate: int, audio_config: bytes, bitrate: int,
-          marks: Sequence[Mark], title: str, author: str, cover: Cover) -> _Book:  # fmt: skip
+          marks: Sequence[Mark], title: str, author: str, cover: Cover, comment: str = "") -> _Book:  # fmt: skip
     sizes, chunks, paths = _read_parts(parts)
     audio = _Audio(
         sizes=sizes,
@@ -375,7 +390,7 @@ def _book(parts: Sequence[AacPart], sample_rate: int, audio_config: bytes, bitra
         paths=tuple(paths), sample_rate=sample_rate, config=bytes(audio_config), bitrate=bitrate,
     )  # fmt: skip
     samples = tuple(_chapter_sample(m.title) for m in marks)
-    udta = _udta(marks, audio.duration_ms, title, author, cover)
+    udta = _udta(marks, audio.duration_ms, title, author, cover, comment)
     return _Book(audio, _chapter_ms(marks, audio.duration_ms), samples, udta)
 
 
@@ -390,15 +405,17 @@ def write_m4b(
     title: str,
     author: str,
     cover: Cover,
+    comment: str = "",
 ) -> None:
     """Write the M4B audiobook ``target`` (atomically) from the parts' raw AAC frames, in order.
 
     ``audio_config`` is the AudioSpecificConfig (the encoder's extradata), ``bitrate`` the nominal
     bitrate (bits/s) and ``marks`` the chapters (seconds); every frame is 1024 mono samples. A chapter
     track holds every mark, the Nero list the first 255. :class:`AudioError` when a part is missing
-    or its frame sizes do not add up to its size; ``target`` is then left as it was.
+    or its frame sizes do not add up to its size; ``target`` is then left as it was. ``comment``
+    (the AI disclosure) goes into the ``©cmt`` and ``desc`` tags.
     """
-    book = _book(parts, sample_rate, audio_config, bitrate, marks, title, author, cover)
+    book = _book(parts, sample_rate, audio_config, bitrate, marks, title, author, cover, comment)
     head = _head(book)
     expected = len(head) + book.text_bytes + int(book.audio.chunk_bytes.sum())
     with fsutil.atomic_open(target, "wb") as out:

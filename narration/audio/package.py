@@ -72,7 +72,13 @@ def aac_parts(chapters: Sequence[BookChapter], silence: Path | None) -> list[Aac
 
 
 def write_book_m4b(
-    target: Path, chapters: Sequence[BookChapter], title: str, author: str, cover: Cover, silence: Path | None
+    target: Path,
+    chapters: Sequence[BookChapter],
+    title: str,
+    author: str,
+    cover: Cover,
+    silence: Path | None,
+    comment: str = "",
 ) -> None:
     """Join every unit's AAC frames into a chaptered M4B."""
     marks = chapter_marks.marks([c.title for c in chapters], [c.timing.aac_duration for c in chapters])
@@ -80,14 +86,16 @@ def write_book_m4b(
     parts = aac_parts(chapters, silence)
     bitrate = round(8 * sum(sum(p.sizes) for p in parts) / max(sum(c.timing.aac_duration for c in chapters), 1e-9))
     write_m4b(target, parts, sample_rate=first.timing.rate, audio_config=first.aac_config, bitrate=bitrate,
-              marks=marks, title=title, author=author, cover=cover)  # fmt: skip
+              marks=marks, title=title, author=author, cover=cover, comment=comment)  # fmt: skip
 
 
-def write_book_mp3(target: Path, chapters: Sequence[BookChapter], title: str, author: str, cover: Cover) -> None:
-    """The units' MP3 frames behind one ID3v2.3 tag with CHAP/CTOC chapters and the cover."""
+def write_book_mp3(
+    target: Path, chapters: Sequence[BookChapter], title: str, author: str, cover: Cover, comment: str = ""
+) -> None:
+    """The units' MP3 frames behind one ID3v2.3 tag with CHAP/CTOC chapters, the cover and the comment."""
     marks = chapter_marks.marks([c.title for c in chapters], [c.timing.mp3_duration for c in chapters])
     frames = chapter_marks.id3_frames(marks, title)
-    tags = id3_tags(Tags(title=title, album=title, artist=author), cover, frames)
+    tags = id3_tags(Tags(title=title, album=title, artist=author, comment=comment), cover, frames)
     tag = chapter_marks.order_chapters(render_id3(tags))
     write_mp3(target, tag, [unit.mp3 for chapter in chapters for unit in chapter.units])
 
@@ -100,10 +108,11 @@ def write_book(
     author: str,
     cover: Cover,
     silence: Path | None = None,
+    comment: str = "",
 ) -> None:
-    """Both book files; the MP3 is written while the M4B is."""
+    """Both book files; the MP3 is written while the M4B is. ``comment``: the AI disclosure."""
     chapter_marks.warn_if_many(len(chapters))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-mp3") as pool:
-        book_mp3 = pool.submit(write_book_mp3, mp3, chapters, title, author, cover)
-        write_book_m4b(m4b, chapters, title, author, cover, silence)
+        book_mp3 = pool.submit(write_book_mp3, mp3, chapters, title, author, cover, comment)
+        write_book_m4b(m4b, chapters, title, author, cover, silence, comment)
         book_mp3.result()

@@ -20,23 +20,27 @@ import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from narration import fsutil
-from narration.audio import codec
+from narration.audio import codec, package
 from narration.audio.cover import Cover, check_cover, find_cover, generate_cover, generated_key
-from narration.audio.layout import Pauses, chapter_layouts
+from narration.audio.layout import Pauses, chapter_blocks, chapter_layouts
 from narration.audio.levels import Levels, check, combine
-from narration.audio.package import book_chapters, write_book
 from narration.audio.profiles import Profile
 from narration.audio.state import OutputState
-from narration.audio.tags import Tags, id3_tags, render_id3, write_mp3
+from narration.audio.tags import Tags, id3_language, id3_tags, render_id3, write_mp3
 from narration.audio.types import BuildResult, ChapterOutput, Cue
 from narration.audio.units import Unit, UnitCache, UnitSetup, UnitTask, render_task, unit_key
 from narration.config import AudioConfig
+from narration.disclosure import disclosure_text
 from narration.errors import AudioError
-from narration.executors import Job, Workers
+from narration.executors import Job
 from narration.model import Book, Chapter
 from narration.synth.types import SynthResult
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 log = logging.getLogger(__name__)
 
@@ -44,15 +48,6 @@ PACKAGE_VERSION = "3"  # bump when the book files are assembled differently: onl
 BUILD_CACHE = ".narration/build"
 EPISODES = "episodes"
 DESCRIPTION_CHARS = 400
-
-
-@dataclass(frozen=True)
-class AudioWritten:
-    """What :func:`write_outputs` wrote."""
-
-    result: BuildResult
-    episodes_written: tuple[int, ...]
-    book_written: bool
 
 
 @dataclass(frozen=True)
@@ -104,42 +99,11 @@ def unit_job() -> Job[UnitTask, Unit]:
     return Job("mastering", UnitSetup(), render_task)
 
 
-def make_units(plan: UnitPlan, workers: Workers, progress: bool) -> None:
-    """Make the plan's missing units on ``workers`` (started for :func:`unit_job`)."""
-    plan.cache.prepare()
-    with _Progress(len(plan.todo), progress) as advance:
-        for unit in workers.map_unordered(unit_job(), list(plan.todo.values())):
-            plan.found[unit.key] = unit
-            advance()
-
-
-def chapters_audio(plan: UnitPlan) -> list[ChapterAudio]:
-    """Each chapter's units joined and checked; every unit must be made (:func:`make_units`)."""
-    audio = []
-    for chapter, keys in zip(plan.chapters, plan.keys, strict=True):
-        units = [plan.found[k] for k in keys]
-        if any(unit is None for unit in units):
-            raise AudioError(f"chapter {chapter.number}: its units were not all made")
-        audio.append(chapter_audio(chapter, [u for u in units if u is not None], plan.profile))
-    return audio
-
-
-def write_outputs(
-    book: Book,
-    out: Path,
-    audio: Sequence[ChapterAudio],
-    cover: Cover,
-    state: OutputState,
-    plan: UnitPlan,
-    whole_book: bool,
-) -> AudioWritten:
-    """Write the episodes and book files that are not current; after a whole-book build, drop the
-    cache entries and outputs the book no longer uses. The state is saved, then the manifest."""
-    from narration.audio.manifest import save_manifest
-
-    outputs = chapter_outputs(out, plan.chapters, audio)
-    written = write_episodes(book, outputs, audio, cover, state)
-    result = BuildResult(
+def book_result(
+    book: Book, out: Path, cover: Cover, outputs: Sequence[ChapterOutput], in_progress: bool
+) -> BuildResult:
+    """The book's :class:`BuildResult` with these chapters (all of them, or those done so far)."""
+    return BuildResult(
         title=book.title,
         author=book.author,
         language=book.language,
@@ -150,14 +114,31 @@ def write_outputs(
         cover=cover.path,
         duration=sum(c.duration for c in outputs),
         chapters=tuple(outputs),
+        in_progress=in_progress,
     )
-    book_written = write_book_files(result, audio, cover, state, plan)
+
+
+def write_book(
+    result: BuildResult,
+    audio: Sequence[ChapterAudio],
+    cover: Cover,
+    state: OutputState,
+    plan: UnitPlan,
+    whole_book: bool,
+    comment: str = "",
+) -> bool:
+    """Assemble the book files if they are not current; after a whole-book build, drop the cache
+    entries and outputs the book no longer uses. The state is saved, then the manifest. Whether
+    the book files were written."""
+    from narration.audio.manifest import save_manifest
+
+    written = write_book_files(result, audio, cover, state, plan, comment)
     if whole_book:
         _tidy(plan.cache, audio, state)
     state.forget_missing()
     state.save()
     save_manifest(result)
-    return AudioWritten(result, written, book_written)
+    return written
 
 
 def prepare_out_dir(out: Path) -> Path:
@@ -198,21 +179,22 @@ def chapter_audio(chapter: Chapter, units: list[Unit], profile: Profile) -> Chap
     return ChapterAudio(key, tuple(units), timing, tuple(cues), levels)
 
 
-class _Progress:
-    """A rich progress bar of units made (only when asked for)."""
+class UnitProgress:
+    """A rich progress bar of units made (only when asked for); entering it gives ``advance``."""
 
     def __init__(self, total: int, enabled: bool) -> None:
-        self.total, self.enabled, self.bar = total, enabled, None
+        self.total, self.enabled = total, enabled
+        self.bar: Progress | None = None
 
     def __enter__(self) -> Callable[[], None]:
         if not self.enabled:
             return lambda: None
         from rich.progress import Progress
 
-        self.bar = Progress(transient=True)
-        self.bar.start()
-        task = self.bar.add_task("Mastering and encoding", total=self.total)
-        return lambda: self.bar.advance(task)
+        bar = self.bar = Progress(transient=True)
+        bar.start()
+        task = bar.add_task("Mastering and encoding", total=self.total)
+        return lambda: bar.advance(task)
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
@@ -227,9 +209,16 @@ def opening(chapter: Chapter, limit: int = DESCRIPTION_CHARS) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
-def chapter_outputs(out: Path, chapters: Sequence[Chapter], audio: Sequence[ChapterAudio]) -> list[ChapterOutput]:
-    """Each chapter's episode, duration and start in the book (the sum of the episodes before it)."""
-    outputs, position = [], 0.0
+def chapter_outputs(
+    out: Path,
+    chapters: Sequence[Chapter],
+    audio: Sequence[ChapterAudio],
+    position: float = 0.0,
+    synth: SynthResult | None = None,
+) -> list[ChapterOutput]:
+    """Each chapter's episode, duration and start in the book (``position`` plus the episodes
+    before it); with ``synth``, its cues grouped in the blocks of its text."""
+    outputs = []
     for chapter, item in zip(chapters, audio, strict=True):
         outputs.append(
             ChapterOutput(
@@ -242,37 +231,43 @@ def chapter_outputs(out: Path, chapters: Sequence[Chapter], audio: Sequence[Chap
                 start=position,
                 cues=item.cues,
                 description=opening(chapter),
+                blocks=chapter_blocks(chapter, synth) if synth is not None else (),
             )
         )
         position += item.timing.mp3_duration
     return outputs
 
 
-def write_episodes(
-    book: Book, outputs: Sequence[ChapterOutput], audio: Sequence[ChapterAudio], cover: Cover, state: OutputState
-) -> tuple[int, ...]:
-    """Write each episode (tag + its units' MP3 frames) whose audio or tags changed."""
-    written = []
-    for output, item in zip(outputs, audio, strict=True):
-        track = f"{output.number}/{len(book.chapters)}"
-        tags = Tags(title=output.title, album=book.title, artist=book.author, track=track)
-        key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
-        if state.current(output.episode, key):
-            state.keep(output.episode)
-            continue
-        write_mp3(output.episode, render_id3(id3_tags(tags, cover)), [unit.mp3 for unit in item.units])
-        state.record(output.episode, key)
-        written.append(output.number)
-    return tuple(written)
+def write_episode(book: Book, output: ChapterOutput, item: ChapterAudio, cover: Cover, state: OutputState) -> bool:
+    """Write the episode (tag + its units' MP3 frames) if its audio or tags changed; whether it did."""
+    track = f"{output.number}/{len(book.chapters)}"
+    comment, language = disclosure_text(book.config), id3_language(book.language)
+    tags = Tags(
+        title=output.title, album=book.title, artist=book.author, track=track, comment=comment, language=language
+    )
+    key = fsutil.digest("episode", item.key, json.dumps(dataclasses.asdict(tags)), cover.digest)
+    if state.current(output.episode, key):
+        state.keep(output.episode)
+        return False
+    write_mp3(output.episode, render_id3(id3_tags(tags, cover)), [unit.mp3 for unit in item.units])
+    state.record(output.episode, key)
+    return True
 
 
 def write_book_files(
-    result: BuildResult, audio: Sequence[ChapterAudio], cover: Cover, state: OutputState, plan: UnitPlan
+    result: BuildResult,
+    audio: Sequence[ChapterAudio],
+    cover: Cover,
+    state: OutputState,
+    plan: UnitPlan,
+    comment: str = "",
 ) -> bool:
     """Re-assemble the M4B and MP3 audiobooks if any of their inputs changed; whether it did."""
-    chapters = book_chapters([c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio])
+    chapters = package.book_chapters(
+        [c.title for c in result.chapters], [a.units for a in audio], [a.timing for a in audio]
+    )
     parts = json.dumps([[c.title, a.key] for c, a in zip(chapters, audio, strict=True)])
-    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, parts)
+    key = fsutil.digest("book", PACKAGE_VERSION, result.title, result.author, cover.digest, comment, parts)
     if state.current(result.m4b, key) and state.current(result.mp3, key):
         state.keep(result.m4b)
         state.keep(result.mp3)
@@ -283,7 +278,7 @@ def write_book_files(
         from narration.audio.units import silent_frame
 
         silence = silent_frame(plan.cache, audio[0].timing.rate, plan.profile.aac_kbps)
-    write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence)
+    package.write_book(result.m4b, result.mp3, chapters, result.title, result.author, cover, silence, comment)
     state.record(result.m4b, key)
     state.record(result.mp3, key)
     return True

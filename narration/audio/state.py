@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from narration import fsutil
+from narration.paths import recorded_path
 
 STATE = ".build-state.json"
 VERSION = 1
@@ -32,10 +33,7 @@ class OutputState:
         return cls(out_dir, entries if isinstance(entries, dict) else {})
 
     def _name(self, path: Path) -> str:
-        try:
-            return Path(path).resolve().relative_to(self.out_dir.resolve()).as_posix()
-        except ValueError:
-            return str(Path(path).resolve())
+        return recorded_path(path, self.out_dir)
 
     def current(self, path: Path, key: str) -> bool:
         """Whether ``path`` was written from ``key`` and is still there, whole (changes nothing)."""

@@ -8,10 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from mutagen.id3 import APIC, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK, Frame
+from mutagen.id3 import APIC, COMM, ID3, TALB, TCON, TIT2, TPE1, TPE2, TRCK, Frame
 
 from narration import fsutil
 from narration.audio.cover import Cover
+from narration.disclosure import base_language
 
 ID3_VERSION = 3  # ID3v2.3: what podcast apps and car stereos read best
 GENRE = "Audiobook"
@@ -26,6 +27,8 @@ class Tags:
     artist: str
     track: str | None = None  # "n/N"
     genre: str = GENRE
+    comment: str = ""  # COMM (the AI disclosure); "" for none
+    language: str = "und"  # ISO 639-2 code of the comment
 
 
 def id3_tags(tags: Tags, cover: Cover | None, extra: Sequence[Frame] = ()) -> ID3:
@@ -37,6 +40,8 @@ def id3_tags(tags: Tags, cover: Cover | None, extra: Sequence[Frame] = ()) -> ID
     frames.add(TCON(encoding=3, text=tags.genre))
     if tags.track:
         frames.add(TRCK(encoding=3, text=tags.track))
+    if tags.comment:
+        frames.add(COMM(encoding=3, lang=tags.language, desc="", text=tags.comment))
     if cover is not None:
         frames.add(APIC(encoding=3, mime=cover.mime, type=3, desc="Cover", data=cover.path.read_bytes()))
     for frame in extra:
@@ -58,3 +63,13 @@ def write_mp3(target: Path, tag: bytes, sources: Sequence[Path]) -> None:
         for source in sources:
             with open(source, "rb") as handle:
                 shutil.copyfileobj(handle, out, 1 << 20)
+
+
+# ISO 639-1 -> ISO 639-2 (what ID3 comment frames name their language with); others are "und".
+ISO639_2 = {"en": "eng", "fr": "fra", "de": "deu", "es": "spa", "it": "ita", "pt": "por", "nl": "nld",
+            "pl": "pol", "ru": "rus", "sv": "swe", "da": "dan", "fi": "fin", "nb": "nob", "no": "nor"}  # fmt: skip
+
+
+def id3_language(language: str) -> str:
+    """``"en-GB"`` -> ``"eng"``; ``"und"`` (undetermined) when not known."""
+    return ISO639_2.get(base_language(language), "und")

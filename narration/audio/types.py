@@ -16,6 +16,14 @@ class Cue:
 
 
 @dataclass(frozen=True)
+class Block:
+    """A run of a chapter's cues that form one block of its text (the EPUB's paragraphs)."""
+
+    kind: str  # "disclosure" | "title" | "heading" | "paragraph"
+    cues: int  # how many cues, following those of the blocks before it
+
+
+@dataclass(frozen=True)
 class ChapterOutput:
     number: int
     title: str
@@ -26,6 +34,7 @@ class ChapterOutput:
     start: float  # seconds, where the chapter starts in the complete book
     cues: tuple[Cue, ...]
     description: str  # the chapter's opening, plain text
+    blocks: tuple[Block, ...] = ()  # its cues grouped in blocks; () means one paragraph per cue
 
 
 @dataclass(frozen=True)
@@ -40,3 +49,6 @@ class BuildResult:
     cover: Path
     duration: float  # seconds, of the complete book
     chapters: tuple[ChapterOutput, ...]
+    # a progressive build: ``chapters`` are those finished so far, and the M4B and MP3 (and so the
+    # EPUB) are still to be assembled; publishing lists them as "in progress"
+    in_progress: bool = False

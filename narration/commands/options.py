@@ -56,3 +56,16 @@ NO_WAIT_OPTION = click.option(
     is_flag=True,
     help="If another run is writing this book, fail at once (saying who) instead of waiting for it.",
 )
+
+CLUSTER_OPTION = click.option(
+    "--cluster",
+    metavar="ADDRESS",
+    help="Synthesise on a Dask cluster: its scheduler (tcp://HOST:8786) or local:N for N worker processes "
+    "here; 'off' for this machine (default: book.toml [synth] cluster, else this machine).",
+)
+CLUSTER_TIMEOUT_OPTION = click.option(
+    "--cluster-timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="How long to wait while the cluster has no worker before failing (default: book.toml, else 300).",
+)

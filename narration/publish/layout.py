@@ -8,15 +8,16 @@ from urllib.parse import quote
 
 from narration.audio.types import BuildResult, ChapterOutput
 from narration.errors import PublishError
+from narration.paths import relative_path
 from narration.publish.rules import TRANSCRIPTS_DIR
 
 
 def rel_path(result: BuildResult, path: Path) -> str:
     """``path`` relative to the output folder, as a POSIX path (for URLs)."""
-    try:
-        return Path(path).resolve().relative_to(Path(result.out_dir).resolve()).as_posix()
-    except ValueError as exc:
-        raise PublishError(f"{path} is not inside the output folder {result.out_dir}") from exc
+    relative = relative_path(path, result.out_dir)
+    if relative is None:
+        raise PublishError(f"{path} is not inside the output folder {result.out_dir}")
+    return relative
 
 
 def episode_transcript(chapter: ChapterOutput, ext: str) -> str:
@@ -34,12 +35,9 @@ def url(base_url: str, rel: str) -> str:
 
 def published_cover(result: BuildResult) -> Path:
     """Where the cover is served from: itself when inside the output folder, else ``cover.<ext>`` there."""
-    out_dir = Path(result.out_dir)
-    try:
-        Path(result.cover).resolve().relative_to(out_dir.resolve())
+    if relative_path(result.cover, result.out_dir) is not None:
         return Path(result.cover)
-    except ValueError:
-        return out_dir / f"cover{Path(result.cover).suffix.lower()}"
+    return Path(result.out_dir) / f"cover{Path(result.cover).suffix.lower()}"
 
 
 def localize(result: BuildResult) -> BuildResult:

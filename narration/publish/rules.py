@@ -19,9 +19,10 @@ ELLIPSIS = "\u2026"
 CUE_LINE_CHARS = 42
 CUE_MAX_LINES = 2
 
-# pubDates: a fixed base plus N minutes for chapter N, so every app sorts the episodes in book order
-# and a rebuild never makes them look new.
-PUBDATE_BASE = datetime(2024, 1, 1, tzinfo=UTC)
+# pubDates: from the book's `published` date (else the first build's), a minute apart in book order so
+# every app sorts the episodes as the book does; recorded, so a rebuild never makes one look new.
+PUBDATE_BASE = datetime(2024, 1, 1, tzinfo=UTC)  # only for a feed rendered with no recorded dates
+PUBDATE_STEP_SECONDS = 60
 
 NS_ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 NS_PODCAST = "https://podcastindex.org/namespace/1.0"
@@ -42,11 +43,46 @@ PAGE_FILE = "index.html"
 CHAPTERS_FILE = "chapters.json"
 TRANSCRIPTS_DIR = "transcripts"
 SETTINGS_FILE = ".publish.json"
+DATES_FILE = ".publish-dates.json"  # the first build's date and every episode's pubDate, by GUID
+EPUB_STATE_FILE = ".publish-epub.json"  # what the EPUB was last written from
+
+# Podcasting 2.0: <podcast:txt purpose="ai-content">true</podcast:txt> says the content is AI-made.
+AI_CONTENT_PURPOSE = "ai-content"
+
+# The Podcast Taxonomy Project's roles (podcast:person), by group; values are written in lower case.
+PERSON_ROLES = {
+    "creative direction": ("director", "assistant director", "executive producer", "senior producer", "producer",
+                           "associate producer", "development producer", "creative director"),
+    "cast": ("host", "co-host", "guest host", "guest", "voice actor", "narrator", "announcer", "reporter"),
+    "writing": ("author", "editorial director", "co-writer", "writer", "songwriter", "guest writer", "story editor",
+                "managing editor", "script editor", "script coordinator", "researcher", "editor", "fact checker",
+                "translator", "transcriber", "logger"),
+    "audio production": ("studio coordinator", "technical director", "technical manager", "audio engineer",
+                         "remote recording engineer", "post production engineer"),
+    "audio post-production": ("audio editor", "sound designer", "foley artist", "composer", "theme music",
+                              "music production", "music contributor"),
+    "administration": ("production coordinator", "booking coordinator", "production assistant", "content manager",
+                       "marketing manager", "sales representative", "sales manager"),
+    "visuals": ("graphic designer", "cover art designer"),
+    "community": ("social media manager",),
+    "misc": ("consultant", "intern"),
+    "video production": ("camera operator", "lighting designer", "camera grip", "assistant camera"),
+    "video post-production": ("editor", "assistant editor"),
+}  # fmt: skip
+AUTHOR_ROLE, AUTHOR_GROUP = "author", "writing"
+
+# Licences: "public-domain" (and its spellings) is said so; Creative Commons SPDX ids get their URL.
+PUBLIC_DOMAIN = "public-domain"
+PUBLIC_DOMAIN_NAMES = {"public-domain", "public domain", "publicdomain", "pd"}
+PUBLIC_DOMAIN_URL = "https://creativecommons.org/publicdomain/mark/1.0/"
+PUBLIC_DOMAIN_COPYRIGHT = "Public domain"
+CC0_URL = "https://creativecommons.org/publicdomain/zero/1.0/"
 
 MIME_TYPES = {
     ".mp3": "audio/mpeg",
     ".m4b": "audio/mp4",
     ".m4a": "audio/mp4",
+    ".epub": "application/epub+zip",
     ".vtt": "text/vtt; charset=utf-8",
     ".srt": "application/x-subrip; charset=utf-8",
     ".json": "application/json",

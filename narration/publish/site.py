@@ -1,5 +1,8 @@
 """``index.html``: a static page with no external assets (works from ``file://`` and offline).
 
+While a progressive build is making the book (``BuildResult.in_progress``) the page lists the
+episodes made so far and names the book files "in progress" without linking them.
+
 Every value goes through :func:`fill`, which HTML-escapes it unless it is an :class:`Html` fragment
 that :func:`fill` itself produced, so a title with ``<``, ``&`` or quotes always renders as text.
 """
@@ -14,6 +17,7 @@ from urllib.parse import quote
 
 from narration.audio.types import BuildResult, ChapterOutput
 from narration.publish import layout
+from narration.publish.epub import epub_path
 from narration.publish.rules import FEED_FILE
 from narration.publish.settings import PublishSettings
 from narration.publish.text import clock, trim_to_bytes
@@ -35,6 +39,19 @@ EPISODE = Template(
       </li>"""
 )
 DOWNLOAD = Template('      <li><a href="$href" download>$label</a> <span class="meta">($size)</span></li>')
+PENDING = Template('      <li>$label <span class="meta">(in progress)</span></li>')
+BOOK_PLAYER = Template(
+    """    <audio id="book-player" controls preload="metadata" src="$src" \
+aria-label="Complete audiobook: $title"></audio>
+    <h3 id="chapters-title">Chapters</h3>
+    <ol class="chapters" aria-labelledby="chapters-title">
+$chapters
+    </ol>"""
+)
+BOOK_PENDING = Template(
+    '    <p class="meta" id="book-progress">The complete audiobook is being made: $ready so far, '
+    "each one below as an episode.</p>"
+)
 PARAGRAPH = Template("<p>$text</p>")
 
 
@@ -61,11 +78,12 @@ def href(result: BuildResult, path: Path | str) -> str:
 
 
 def human_size(size: int) -> str:
+    value = float(size)
     for unit in ("bytes", "KB", "MB"):
-        if size < 1000:
-            return f"{size:.0f} {unit}" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
+        if value < 1000:
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+        value /= 1000
+    return f"{value:.1f} GB"
 
 
 def _chapter(chapter: ChapterOutput) -> Html:
@@ -86,19 +104,34 @@ def _episode(result: BuildResult, chapter: ChapterOutput) -> Html:
     )
 
 
-def _downloads(result: BuildResult) -> Html:
-    items = [
+EPUB_LABEL = "Read-along ebook (EPUB 3: the text highlighted as it is read)"
+
+
+def _downloads(result: BuildResult, epub: bool) -> Html:
+    books = [
         (layout.rel_path(result, result.m4b), "Audiobook with chapters (M4B, for audiobook players)"),
         (layout.rel_path(result, result.mp3), "Audiobook with chapters (MP3, plays everywhere)"),
-        (layout.book_transcript(result, "vtt"), "Transcript of the complete book (WebVTT)"),
     ]
+    if epub:
+        books.append((layout.rel_path(result, epub_path(result)), EPUB_LABEL))
+    books.append((layout.book_transcript(result, "vtt"), "Transcript of the complete book (WebVTT)"))
+    if result.in_progress:
+        items, pending = [], [fill(PENDING, label=label) for _, label in books]
+    else:
+        items, pending = books, []
     sizes = [human_size((Path(result.out_dir) / rel).stat().st_size) for rel, _ in items]
-    return join(
-        [
-            fill(DOWNLOAD, href=quote(rel), label=label, size=size)
-            for (rel, label), size in zip(items, sizes, strict=True)
-        ]
-    )
+    links = [
+        fill(DOWNLOAD, href=quote(rel), label=label, size=size) for (rel, label), size in zip(items, sizes, strict=True)
+    ]
+    return join(links + pending)
+
+
+def _book_player(result: BuildResult) -> Html:
+    if result.in_progress:
+        count = len(result.chapters)
+        return fill(BOOK_PENDING, ready=f"{count} chapter{'s' if count != 1 else ''}")
+    chapters = join([_chapter(c) for c in result.chapters])
+    return fill(BOOK_PLAYER, src=href(result, result.mp3), title=result.title, chapters=chapters)
 
 
 def _paragraphs(text: str) -> Html:
@@ -116,10 +149,10 @@ def render_page(result: BuildResult, settings: PublishSettings) -> str:
         author=result.author,
         description=_paragraphs(result.description),
         summary=f"{chapters} chapter{'s' if chapters != 1 else ''} \u00b7 {clock(result.duration)}",
+        disclosure=settings.disclosure,
         cover=href(result, result.cover),
-        book_mp3=href(result, result.mp3),
-        chapters=join([_chapter(c) for c in result.chapters]),
+        book_player=_book_player(result),
         episodes=join([_episode(result, c) for c in result.chapters]),
-        downloads=_downloads(result),
+        downloads=_downloads(result, settings.epub and (result.in_progress or epub_path(result).is_file())),
         feed_url=layout.url(settings.base_url, FEED_FILE),
     )

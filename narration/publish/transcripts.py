@@ -3,6 +3,10 @@
 Each cue of the audio stage is a sentence (or a spoken title) with its exact times. A sentence too
 long to read as one caption is split into captions of at most two lines of 42 characters; only
 inside such a sentence are times interpolated, in proportion to the characters.
+
+A chapter's files are rendered once per process for the same cues (a progressive build publishes
+after every chapter: only the new chapter is rendered), and the complete book's transcript is
+written once the book is complete.
 """
 
 from __future__ import annotations
@@ -29,16 +33,6 @@ MIN_CUE = 0.001  # seconds: a cue must end after it starts
 
 def wrap_lines(text: str) -> list[str]:
     """A caption's lines: one if it fits, else two of about equal length when possible."""
-    return list(_wrapped(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def _wrapped(text: str) -> tuple[str, ...]:
-    """:func:`wrap_lines`, memoised: a rebuild re-renders every transcript, mostly of the same text."""
-    return tuple(_wrap(text))
-
-
-def _wrap(text: str) -> list[str]:
     if len(text) <= CUE_LINE_CHARS:
         return [text]
     breaks = [(max(i, len(text) - i - 1), i) for i, char in enumerate(text) if char == " "]
@@ -67,16 +61,6 @@ def _balanced(words: Sequence[str], parts: int) -> list[str]:
 
 def split_text(text: str) -> list[str]:
     """Split a sentence into the fewest balanced captions that each fit two lines."""
-    return list(_split(text))
-
-
-@functools.lru_cache(maxsize=65536)
-def _split(text: str) -> tuple[str, ...]:
-    """:func:`split_text`, memoised (a pure function of the text)."""
-    return tuple(_split_uncached(text))
-
-
-def _split_uncached(text: str) -> list[str]:
     text = one_line(text)
     words = text.split(" ")
     parts = max(1, math.ceil(len(text) / (CUE_LINE_CHARS * CUE_MAX_LINES)))
@@ -87,9 +71,14 @@ def _split_uncached(text: str) -> list[str]:
     return chunks
 
 
+@functools.lru_cache(maxsize=8192)
+def _chunks(text: str) -> tuple[str, ...]:
+    return tuple(split_text(text))
+
+
 def split_cue(cue: Cue) -> list[Cue]:
     """One cue per caption; times in proportion to the characters, within the sentence only."""
-    chunks = split_text(cue.text)
+    chunks = _chunks(cue.text)
     end = max(cue.end, cue.start + MIN_CUE)
     weights = [len(c) + 1 for c in chunks]
     total, done, cues = sum(weights), 0, []
@@ -109,8 +98,13 @@ def book_cues(result: BuildResult) -> list[Cue]:
     return [Cue(c.start + ch.start, c.end + ch.start, c.text) for ch in result.chapters for c in ch.cues]
 
 
+@functools.lru_cache(maxsize=8192)
+def _caption_text(text: str) -> str:
+    return "\n".join(wrap_lines(text))
+
+
 def _caption(cue: Cue) -> str:
-    return "\n".join(wrap_lines(cue.text))
+    return _caption_text(cue.text)
 
 
 def to_vtt(cues: Sequence[Cue]) -> str:
@@ -147,22 +141,29 @@ def chapters_document(result: BuildResult) -> dict:
 RENDERERS = {"vtt": to_vtt, "srt": to_srt}
 
 
-def _write_formats(out_dir: Path, rel_for: Callable[[str], str], cues: Sequence[Cue]) -> None:
-    for ext in RENDERERS:
-        write_if_changed(out_dir / rel_for(ext), _rendered(ext, tuple(cues)))
+def _write_formats(out_dir: Path, rel_for: Callable[[str], str], rendered: dict[str, str]) -> None:
+    for ext, text in rendered.items():
+        write_if_changed(out_dir / rel_for(ext), text)
 
 
-@functools.lru_cache(maxsize=256)
-def _rendered(ext: str, cues: tuple[Cue, ...]) -> str:
-    """A transcript, memoised by its cues: a rebuild after an edit renders only the changed ones."""
-    return RENDERERS[ext](cues)
+def render_all(cues: Sequence[Cue]) -> dict[str, str]:
+    """Every transcript format of ``cues``: extension -> text."""
+    readable = readable_cues(cues)
+    return {ext: render(readable) for ext, render in RENDERERS.items()}
+
+
+@functools.lru_cache(maxsize=512)
+def _episode_files(cues: tuple[Cue, ...]) -> dict[str, str]:
+    return render_all(cues)
 
 
 def write_transcripts(result: BuildResult) -> None:
-    """Write the WebVTT and SRT files of every episode and of the complete book, and chapters.json."""
+    """Write the WebVTT and SRT files of every episode and, unless the book is in progress, of the
+    complete book; and chapters.json."""
     out_dir = Path(result.out_dir)
     for chapter in result.chapters:
-        _write_formats(out_dir, partial(layout.episode_transcript, chapter), readable_cues(chapter.cues))
-    _write_formats(out_dir, partial(layout.book_transcript, result), readable_cues(book_cues(result)))
+        _write_formats(out_dir, partial(layout.episode_transcript, chapter), _episode_files(chapter.cues))
+    if not result.in_progress:
+        _write_formats(out_dir, partial(layout.book_transcript, result), render_all(book_cues(result)))
     document = json.dumps(chapters_document(result), ensure_ascii=False, indent=2)
     write_if_changed(out_dir / CHAPTERS_FILE, document + "\n")

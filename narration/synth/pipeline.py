@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from narration.cluster import ClusterSpec, executor_for, resolve_cluster
 from narration.errors import ConfigError, EngineError
 from narration.executors import Executor, Job, LocalProcesses, Workers, cores
 from narration.model import Book
@@ -43,6 +44,7 @@ class SynthOptions:
     cache_dir: Path
     chapters: tuple[int, ...] | None = None
     progress: bool = False
+    cluster: ClusterSpec | None = None  # None: ``jobs`` processes on this machine
 
 
 @dataclass(frozen=True)
@@ -68,9 +70,12 @@ def resolve_options(
     cache_dir: Path | None = None,
     progress: bool = False,
     chapters: Sequence[int] | None = None,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> SynthOptions:
     """Arguments first, then ``book.toml``'s ``[synth]``, then defaults. ``voice`` from ``book.toml``
-    applies only to the engine ``book.toml`` names."""
+    applies only to the engine ``book.toml`` names. ``cluster``: a Dask scheduler's address or
+    ``local:N`` (``off``: this machine, whatever ``book.toml`` says)."""
     config = book.config.synth
     name = engine_info(engine or config.engine).name
     if voice is None and _names(config.engine, name):
@@ -82,7 +87,8 @@ def resolve_options(
         raise ConfigError(f"jobs must be at least 1, not {jobs}")
     folder = Path(cache_dir) if cache_dir is not None else book.root / config.cache_dir
     picked = tuple(chapters) if chapters is not None else None
-    return SynthOptions(spec, jobs, folder, picked, progress)
+    on = resolve_cluster(cluster, cluster_timeout, config.cluster, config.cluster_timeout)
+    return SynthOptions(spec, jobs, folder, picked, progress, on)
 
 
 def _names(configured: str, name: str) -> bool:
@@ -136,9 +142,14 @@ class Pending:
         return clip_job(self.options.spec)
 
     def tasks(self) -> list[ClipTask]:
-        """The sentences to speak, per clip, longest first (so the last ones to finish are short);
-        a clip whose sentences are all found elsewhere needs no task."""
-        ordered = sorted(self.missing.items(), key=lambda kv: -kv[1].chars)
+        """The sentences to speak, per clip, in reading order, chapter by chapter (so chapters
+        finish one after another), longest first within a chapter (so a chapter's last clips to
+        finish are short); a clip whose sentences are all found in other clips needs no task."""
+        first_chapter: dict[str, int] = {}
+        for item in self.plan.items:
+            for piece in item.pieces:
+                first_chapter.setdefault(piece.key, item.chapter)
+        ordered = sorted(self.missing.items(), key=lambda kv: (first_chapter[kv[0]], -kv[1].chars))
         tasks = []
         for key, piece in ordered:
             reuse = self.reuse.get(key)
@@ -152,6 +163,10 @@ class Pending:
     def needs_workers(self) -> bool:
         """Whether anything is left for the engine to speak."""
         return any(key not in self.reuse or self.reuse[key].to_speak for key in self.missing)
+
+    def tracker(self, on_clip: Callable[[ClipMeta], None] | None = None) -> Tracker:
+        """Counts (and shows, when asked) the clips made as they are stored."""
+        return Tracker(self.plan, self.missing, self.options.progress, on_clip)
 
     def workers_wanted(self) -> int:
         """Never more workers than clips, nor than the engine allows (gTTS: requests in flight)."""
@@ -170,8 +185,9 @@ class Pending:
         self.index.record(meta, audio.spoken)
         return meta
 
-    def keep_reused(self, rate: int) -> list[ClipMeta]:
+    def keep_reused(self) -> list[ClipMeta]:
         """Store the clips made wholly of sentences found in other clips (no engine needed)."""
+        rate = get_engine(self.options.spec).sample_rate
         metas = []
         for key, reuse in self.reuse.items():
             if not reuse.to_speak:
@@ -191,15 +207,25 @@ def synthesize_book(
     progress: bool = False,
     chapters: Sequence[int] | None = None,
     executor: Executor | None = None,
+    cluster: str | None = None,
+    cluster_timeout: float | None = None,
 ) -> SynthResult:
     """Make every missing clip of ``book`` (or of the ``chapters`` given, 1-based) and return all clips.
 
     ``titles`` is keyed by ``chapter.slug``, ``sections`` by ``section.id`` (an empty tuple for a
     section with nothing to say). ``None`` options default from ``book.config.synth``; the clips
-    are made by ``executor`` (default: ``jobs`` local processes).
+    are made by ``executor`` (default: the ``cluster``'s workers, else ``jobs`` local processes).
     """
     options = resolve_options(
-        book, engine=engine, voice=voice, jobs=jobs, cache_dir=cache_dir, progress=progress, chapters=chapters
+        book,
+        engine=engine,
+        voice=voice,
+        jobs=jobs,
+        cache_dir=cache_dir,
+        progress=progress,
+        chapters=chapters,
+        cluster=cluster,
+        cluster_timeout=cluster_timeout,
     )
     return run_synthesis(book, options, executor=executor)
 
@@ -210,12 +236,15 @@ def run_synthesis(
     on_clip: Callable[[ClipMeta], None] | None = None,
     executor: Executor | None = None,
 ) -> SynthResult:
-    """:func:`synthesize_book` with resolved options; ``on_clip`` is called as each clip is stored."""
+    """:func:`synthesize_book` with resolved options; ``on_clip`` is called as each clip is stored.
+    A cluster is connected to before anything is planned (an unreachable one fails first)."""
+    if executor is None:
+        with executor_for(options.cluster, LocalProcesses(options.jobs)) as chosen:
+            return run_synthesis(book, options, on_clip, chosen)
     pending = plan_synthesis(book, options)
     if not pending.needs_workers:
         return finish(pending, None, on_clip)
-    chosen = executor if executor is not None else LocalProcesses(options.jobs)
-    with chosen.start(pending.job.setup, pending.workers_wanted()) as workers:
+    with executor.start(pending.job.setup, pending.workers_wanted()) as workers:
         return finish(pending, workers, on_clip)
 
 
@@ -241,26 +270,22 @@ def plan_synthesis(book: Book, options: SynthOptions) -> Pending:
 def finish(pending: Pending, workers: Workers | None, on_clip: Callable[[ClipMeta], None] | None = None) -> SynthResult:
     """Make the pending clips on ``workers`` (started for ``pending.job``; None when none are
     missing), storing each as it comes back, and return all the book's clips."""
-    tracker = Tracker(pending.plan, pending.missing, pending.options.progress, on_clip)
+    tracker = pending.tracker(on_clip)
     if pending.missing:
         with tracker:
-            for meta in pending.keep_reused(_rate(pending)):
+            for meta in pending.keep_reused():
                 tracker.done(meta)
             if pending.needs_workers:
                 if workers is None:
                     raise ValueError("clips are missing but no workers were started")
                 _log_making(pending, workers.size)
                 make_clips(workers, pending.job, pending.tasks(), pending.keep, tracker.done)
-    _index_found(pending)
+    index_found(pending)
     result = assemble(pending.plan, pending.cache, {**pending.found, **tracker.made})
     result.made, result.reused = len(tracker.made), len(pending.found)
     result.audio_seconds_made = tracker.seconds
     result.elapsed = time.monotonic() - pending.started
     return result
-
-
-def _rate(pending: Pending) -> int:
-    return get_engine(pending.options.spec).sample_rate
 
 
 def _log_making(pending: Pending, size: int) -> None:
@@ -274,7 +299,7 @@ def _log_making(pending: Pending, size: int) -> None:
     )
 
 
-def _index_found(pending: Pending) -> None:
+def index_found(pending: Pending) -> None:
     """Note the sentences of the clips found (made before the index existed, or by another book)."""
     pieces = pending.plan.pieces()
     for key, meta in pending.found.items():
@@ -294,9 +319,18 @@ def make_clip(cache: ClipCache, piece: Piece, meta: ClipMeta) -> Clip:
     )
 
 
-def assemble(plan: Plan, cache: ClipCache, metas: dict[str, ClipMeta]) -> SynthResult:
-    result = SynthResult()
+def assemble(
+    plan: Plan,
+    cache: ClipCache,
+    metas: dict[str, ClipMeta],
+    chapter: int | None = None,
+    into: SynthResult | None = None,
+) -> SynthResult:
+    """The clips of every item of the plan (or of one ``chapter``), added to ``into`` if given."""
+    result = into if into is not None else SynthResult()
     for item in plan.items:
+        if chapter is not None and item.chapter != chapter:
+            continue
         clips = tuple(make_clip(cache, piece, metas[piece.key]) for piece in item.pieces)
         target = result.titles if item.kind == "title" else result.sections
         target[item.id] = clips

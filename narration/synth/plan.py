@@ -1,6 +1,7 @@
 """Book -> work: what has to be spoken, cut into engine-sized pieces with their cache keys.
 
-Each chapter's title and each section is cut into sentences (``split_sentences``), grouped into
+Each chapter's title and each section (and, before the first chapter's title, the AI disclosure
+when ``[disclosure] speak`` is on) is cut into sentences (``split_sentences``), grouped into
 pieces that fit the engine (``chunk_sentences``), and every sentence is normalised to spoken form
 (``to_spoken`` with the book's lexicon). Characters the voice cannot say are dropped with a warning;
 sentences with nothing left to say are skipped, and so are pieces and sections left empty.
@@ -16,9 +17,11 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from narration import fsutil
+from narration.disclosure import spoken_disclosure
 from narration.errors import ConfigError
 from narration.model import Book, Chapter
 from narration.synth.cache import clip_key
+from narration.synth.types import OPENING
 from narration.text.sentences import chunk_sentences, split_sentences
 from narration.text.spoken import to_spoken, unspeakable
 
@@ -43,10 +46,10 @@ class Piece:
 
 @dataclass(frozen=True)
 class Item:
-    """A chapter title or a section, and its pieces in reading order."""
+    """A chapter title, a section or the book's opening disclosure, and its pieces in reading order."""
 
-    kind: Literal["title", "section"]
-    id: str  # chapter.slug for a title, section.id for a section
+    kind: Literal["title", "section", "opening"]
+    id: str  # chapter.slug for a title, section.id for a section, OPENING for the opening
     chapter: int
     pieces: tuple[Piece, ...]
 
@@ -136,9 +139,13 @@ def _pieces(text: str, speech: Speech) -> tuple[tuple[Piece, ...], frozenset[str
     return tuple(pieces), frozenset(dropped)
 
 
-def chapter_items(chapter: Chapter, speech: Speech) -> list[Item]:
+def chapter_items(chapter: Chapter, speech: Speech, opening: str | None = None) -> list[Item]:
+    """The chapter's title and sections; ``opening`` (the disclosure) is said before the title."""
     where = f"chapter {chapter.number} ({chapter.slug})"
-    items = [Item("title", chapter.slug, chapter.number, make_pieces(chapter.title, speech, f"{where}, title"))]
+    items = []
+    if opening:
+        items.append(Item("opening", OPENING, chapter.number, make_pieces(opening, speech, f"{where}, disclosure")))
+    items.append(Item("title", chapter.slug, chapter.number, make_pieces(chapter.title, speech, f"{where}, title")))
     for index, section in enumerate(chapter.sections, 1):
         pieces = make_pieces(section.text, speech, f"{where}, section {index}")
         items.append(Item("section", section.id, chapter.number, pieces))
@@ -146,6 +153,12 @@ def chapter_items(chapter: Chapter, speech: Speech) -> list[Item]:
 
 
 def build_plan(book: Book, speech: Speech, chapters: Sequence[int] | None = None) -> Plan:
-    """Every title and section of the selected chapters, cut into keyed pieces."""
-    items = [item for chapter in select_chapters(book, chapters) for item in chapter_items(chapter, speech)]
+    """Every title and section of the selected chapters, cut into keyed pieces; the disclosure
+    before the book's first chapter (when it is selected and ``[disclosure] speak`` is on)."""
+    opening = spoken_disclosure(book.config)
+    items = [
+        item
+        for chapter in select_chapters(book, chapters)
+        for item in chapter_items(chapter, speech, opening if chapter.number == 1 else None)
+    ]
     return Plan(tuple(items))

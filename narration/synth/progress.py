@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from types import TracebackType
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from narration.synth.cache import ClipMeta
 from narration.synth.plan import Piece, Plan
@@ -41,7 +40,7 @@ class Tracker:
         self.sections_total = len(self.waiting)
         self.sections_done = 0
         self._progress = _progress_bar() if show else None
-        self._task = None
+        self._task: TaskID | None = None
 
     def __enter__(self) -> Tracker:
         if self._progress is not None:
@@ -50,7 +49,7 @@ class Tracker:
             self._task = self._progress.add_task("synth", total=total, sections=self._sections(), minutes=0.0)
         return self
 
-    def __exit__(self, exc_type: type | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(self, *exc: object) -> None:  # the Sink protocol's signature
         if self._progress is not None:
             self._progress.stop()
 

@@ -67,12 +67,17 @@ def _recorded_sha256(sidecar: Path | None) -> str | None:
     return value if isinstance(value, str) else None
 
 
+# The key in ``SynthResult.sections`` of the AI disclosure spoken at the start of the book (never a
+# section id: those are hex digests).
+OPENING = "opening"
+
+
 @dataclass
 class SynthResult:
     """The clips of a whole book, in reading order per item."""
 
     titles: dict[str, tuple[Clip, ...]] = field(default_factory=dict)  # chapter.slug -> clips of the spoken title
-    sections: dict[str, tuple[Clip, ...]] = field(default_factory=dict)  # section.id -> clips
+    sections: dict[str, tuple[Clip, ...]] = field(default_factory=dict)  # section.id (or OPENING) -> clips
     made: int = 0  # clips synthesised in this run
     reused: int = 0  # clips found in the cache
     audio_seconds_made: float = 0.0

@@ -53,6 +53,10 @@ class EngineSetup:
     def identity(self) -> str:
         return "engine:" + identity_digest(get_engine(self.spec).identity)
 
+    def describe(self) -> dict[str, Any]:
+        """What the identity is made of (engine, version, voice, settings), for a cluster's messages."""
+        return dict(get_engine(self.spec).identity)
+
     def build(self) -> Speaker:
         speaker = Speaker(get_engine(self.spec))
         speaker.engine.load()

@@ -207,7 +207,7 @@ def context_score(prev: str | None, next_: str | None) -> float:
         score -= 2
     elif is_prose(next_):
         score += 1
-    elif "\n" not in next_.strip() and parse_candidate(next_).style in ("plain", "numbered"):
+    elif (following := parse_candidate(next_)) is not None and following.style in ("plain", "numbered"):
         score -= 3  # a run of short lines: a list or a poem
     return score
 
@@ -216,7 +216,7 @@ def score_candidate(cand: Candidate, prev: str | None, next_: str | None) -> flo
     if cand.style in EXPLICIT:
         own = 6.0 + (title_score(cand.title, numbered=True) - 1 if cand.title and cand.style != "markdown" else 0)
         return own - (2 if next_ is None else 0)
-    text = cand.title if cand.style == "numbered" else cand.text
+    text = (cand.title or "") if cand.style == "numbered" else cand.text  # a numbered line has a title
     base = 3.0 if cand.style == "numbered" else 0.0
     return base + title_score(text, numbered=cand.style == "numbered") + context_score(prev, next_)
 
@@ -247,10 +247,10 @@ def format_title(cand: Candidate, next_title: str | None = None) -> str:
     """The chapter title as it goes into the script: ``Chapter I: Down the Rabbit-Hole``."""
     title = next_title or cand.title
     if cand.style == "numbered":
-        text = tidy_title(cand.title.strip())
+        text = tidy_title((cand.title or "").strip())
         return text[:1].upper() + text[1:]
     if cand.style in ("chapter", "roman"):
-        label = tidy_title(cand.label.strip())
+        label = tidy_title((cand.label or "").strip())
         title = tidy_title(title.strip().rstrip(".").strip()) if title else ""
         return f"{label}: {title}" if title else label
     return tidy_title(cand.text.strip())
@@ -316,7 +316,7 @@ def detect_headings(blocks: Sequence[str], config: TextConfig | None = None) -> 
         prev = blocks[i - 1] if i else None
         next_ = blocks[i + 1] if i + 1 < len(blocks) else None
         score = score_candidate(cand, prev, next_) if cand and _enabled(cand, config, explicit < 2) else -math.inf
-        if score < P.HEADING_THRESHOLD:
+        if cand is None or score < P.HEADING_THRESHOLD:
             i += 1
             continue
         kind = _kind(cand, next_, level)

@@ -1,4 +1,4 @@
-"""Data for cleaning and heading detection: regular expressions and word lists, no logic.
+"""Data for cleaning, heading detection and the spoken form: regular expressions and word lists, no logic.
 
 Every pattern here is safe on huge inputs: no nested quantifiers, and a pattern that scans ahead
 for a closing bracket is bounded, so a 2 MB line (even one made of ``[`` or ``_``) costs linear time.
@@ -10,12 +10,19 @@ import re
 
 # --- characters ---------------------------------------------------------------------------------
 
-OPEN_QUOTES = "\"'“‘«„‚"
+OPEN_QUOTES = "\"'“‘«„‚"  # every quotation mark, here and in the sentence splitter
 CLOSE_QUOTES = "\"'”’»“‘"
 QUOTES = OPEN_QUOTES + CLOSE_QUOTES
 CLOSERS = CLOSE_QUOTES + ")]}*_"  # trailing characters skipped before looking at the last punctuation
 SENTENCE_END = frozenset(".!?…")
 TERMINAL_PUNCT = frozenset(".!?,;:…")
+
+# --- roman numerals -------------------------------------------------------------------------------
+
+# A well-formed roman numeral in capitals, 1 to 3999 (also matches ""): "XIV", not "IIII" or "MIX".
+ROMAN_NUMERAL = r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"
+# A run of roman-numeral letters in one case, well formed or not ("iv", "XVII", "MIX").
+ROMAN_LETTERS = r"[IVXLCDM]+|[ivxlcdm]+"
 
 # --- Project Gutenberg ----------------------------------------------------------------------------
 
@@ -140,7 +147,7 @@ CHAPTER_HEADING = re.compile(
     re.IGNORECASE,
 )
 ROMAN_HEADING = re.compile(r"^(?P<label>[IVXLCDM]{1,8})\s*(?:[.:\-–—]\s*(?P<title>\S.*)?)?$")
-ROMAN_VALID = re.compile(r"^M{0,4}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+ROMAN_VALID = re.compile(rf"^{ROMAN_NUMERAL}$")
 NUMBERED_HEADING = re.compile(r"^(?P<label>\d{1,3})[.)]\s+(?P<title>\S.*)$")
 
 # Words left lower case in a title ("The Crisis of Working-class Leadership").

@@ -15,17 +15,19 @@ import logging
 import re
 from bisect import bisect_right
 
+from narration.text.patterns import CLOSE_QUOTES, OPEN_QUOTES, ROMAN_LETTERS
 from narration.text.spoken_data import ABBREVIATION_BY_WRITTEN, LIST_MARKER_DIGITS, SENTENCE_STARTERS
 
 log = logging.getLogger(__name__)
 
-_CLOSERS = ")\\]\"'\u201d\u2019\u00bb"
-_OPENERS = "([\"'\u201c\u2018\u00ab"
+_CLOSERS = re.escape(")]" + CLOSE_QUOTES)
+_OPENERS = "([" + OPEN_QUOTES
 # a run of terminators (with the quotes/brackets that close on it), or a closing bracket
 _CANDIDATE = re.compile(rf"[.!?\u2026]+[{_CLOSERS}]*(?=\s)|\)(?=\s)")
 _NEXT_WORD = re.compile(rf"\s+[{re.escape(_OPENERS)}]*(\w+)")
 _INITIALS = re.compile(r"(?:[A-Z]\.)*[A-Z]")
-_ROMAN = re.compile(r"[ivxlcdm]+|[IVXLCDM]+")
+_ROMAN = re.compile(ROMAN_LETTERS)
+_NUMBER = re.compile(r"[\d.,/¼-¾⅐-⅞]*\d[\d.,/¼-¾⅐-⅞]*")
 _LIST_MARKER = re.compile(rf"\d{{1,{LIST_MARKER_DIGITS}}}[.)]\s")
 _ASIDE_START = re.compile(r"\s*\(")
 _ASIDE_WINDOW = 1000  # a longer bracket is no citation; keeps the search bounded
@@ -95,6 +97,12 @@ def _full_stop_ends(tokens: list[str], next_word: str) -> bool:
     if not tokens:
         return True
     abbreviation = ABBREVIATION_BY_WRITTEN.get(" ".join(tokens) + ".") or ABBREVIATION_BY_WRITTEN.get(tokens[-1] + ".")
+    if (
+        abbreviation is not None
+        and abbreviation.after_number
+        and not (len(tokens) > 1 and _NUMBER.fullmatch(tokens[0]))
+    ):
+        abbreviation = None  # "come in. Smith ..." is the word "in"; "5 in. Smith" is inches
     if abbreviation is not None:
         if abbreviation.numbered:
             return not (next_word[0].isdigit() or _ROMAN.fullmatch(next_word))
@@ -144,7 +152,8 @@ def cut_sentence(sentence: str, max_chars: int) -> list[str]:
             cut = _first_cut_after(space_cuts, start + max_chars, len(sentence))
             log.warning("a word of %d characters is longer than the engine's limit (%d)", cut - start, max_chars)
         parts.append(sentence[start:cut].strip())
-        start = _LEADING_SPACE.match(sentence, cut).end()
+        match = _LEADING_SPACE.match(sentence, cut)
+        start = match.end() if match else cut
     if start < len(sentence):
         parts.append(sentence[start:])
     return [part for part in parts if part]

@@ -42,7 +42,7 @@ from pathlib import Path
 from narration import fsutil
 from narration.config import BOOK_TOML, BookConfig, TextConfig, load_config, save_config
 from narration.errors import ConfigError, InputError, ScriptsExistError
-from narration.model import Chapter, SectionKind, make_sections, render_script, script_paths, slugify
+from narration.model import Chapter, SectionKind, render_script, script_paths
 from narration.text import patterns as P
 from narration.text.clean import RuleCount, blocks_of, clean_text, gutenberg_metadata
 from narration.text.headings import (
@@ -55,33 +55,22 @@ from narration.text.headings import (
     separate_heading_lines,
     tidy_title,
 )
+from narration.text.result import (  # noqa: F401  (format_report, unique_slugs: re-exported)
+    ChapterDraft,
+    SplitReport,
+    SplitResult,
+    format_report,
+    make_chapters,
+    unique_slugs,
+)
 
 log = logging.getLogger(__name__)
 
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+EPUB_SUFFIXES = (".epub",)
+HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 LONG_PARAGRAPH = 20_000  # characters without sentence punctuation worth a warning
 _MD_HEADING_LINE = re.compile(r"^#{1,6}[ \t]+\S", re.MULTILINE)
-
-
-@dataclass(frozen=True)
-class SplitReport:
-    rules: dict[str, RuleCount]  # rule name -> what it did (enabled rules only)
-    warnings: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SplitResult:
-    config: BookConfig  # title, author, language, and the tables later stages read
-    chapters: tuple[Chapter, ...]
-    report: SplitReport
-
-    @property
-    def title(self) -> str:
-        return self.config.title
-
-    @property
-    def word_count(self) -> int:
-        return sum(c.word_count for c in self.chapters)
 
 
 @dataclass
@@ -119,7 +108,8 @@ def decode_source(data: bytes, name: str, encoding: str | None = None) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     if looks_binary(data):
-        raise InputError(f"{name} looks like a binary file, not text: give a .txt or Markdown file")
+        hint = " (a zip archive: if it is an EPUB, name it .epub)" if data.startswith(b"PK\x03\x04") else ""
+        raise InputError(f"{name} looks like a binary file, not text{hint}: give a .txt, Markdown or .epub file")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -241,28 +231,8 @@ def _join_empty(drafts: list[_Draft]) -> tuple[list[_Draft], list[str]]:
     return out, warnings
 
 
-def unique_slugs(titles: list[str]) -> list[str]:
-    """ASCII slugs, made unique with ``-2``, ``-3``... when titles repeat."""
-    used: set[str] = set()
-    slugs = []
-    for title in titles:
-        base = slugify(title) or "chapter"
-        slug, n = base, 1
-        while slug in used:
-            n += 1
-            slug = f"{base}-{n}"
-        used.add(slug)
-        slugs.append(slug)
-    return slugs
-
-
 def _chapters(drafts: list[_Draft]) -> tuple[Chapter, ...]:
-    width = max(2, len(str(len(drafts))))
-    slugs = unique_slugs([d.title for d in drafts])
-    return tuple(
-        Chapter(number=n, title=d.title, slug=f"{n:0{width}d}-{slug}", sections=make_sections(d.sections))
-        for n, (d, slug) in enumerate(zip(drafts, slugs, strict=True), 1)
-    )
+    return make_chapters([ChapterDraft(d.title, tuple(d.sections)) for d in drafts])
 
 
 def _duplicate_warnings(chapters: tuple[Chapter, ...]) -> list[str]:
@@ -335,11 +305,18 @@ def split_file(
     language: str | None = None,
     encoding: str | None = None,
 ) -> SplitResult:
-    """Read ``source`` and split it; rule switches and metadata default to ``out_dir/book.toml``."""
+    """Read ``source`` and split it; rule switches and metadata default to ``out_dir/book.toml``.
+
+    An ``.epub`` goes to :mod:`narration.text.epub`, a web page (``.html``, ``.htm``, ``.xhtml``)
+    to :mod:`narration.text.html`; anything else is read as text.
+    """
     source, out_dir = Path(source), Path(out_dir)
-    raw = read_source(source, encoding)
     has_config = (out_dir / BOOK_TOML).is_file()
     book = load_config(out_dir) if has_config else BookConfig()
+    suffix = source.suffix.lower()
+    if suffix in EPUB_SUFFIXES or suffix in HTML_SUFFIXES:
+        return _split_markup(source, book, title=title, author=author, language=language)
+    raw = read_source(source, encoding)
     defaults = BookConfig()
     markdown = source.suffix.lower() in MARKDOWN_SUFFIXES or looks_like_markdown(raw)
     result = split_text(
@@ -353,6 +330,34 @@ def split_file(
     )
     merged = dataclasses.replace(
         book, title=result.config.title, author=result.config.author, language=result.config.language
+    )
+    return dataclasses.replace(result, config=merged)
+
+
+def _split_markup(
+    source: Path, book: BookConfig, *, title: str | None, author: str | None, language: str | None
+) -> SplitResult:
+    """An EPUB or a web page: its own metadata wins over book.toml's, the options over both."""
+    if not source.is_file():
+        raise InputError(f"{source}: no such file" if not source.exists() else f"{source} is a folder: give a file")
+    if source.suffix.lower() in EPUB_SUFFIXES:
+        from narration.text.epub import split_epub
+
+        result = split_epub(source, book.text, engine=book.synth.engine)
+    else:
+        from narration.text.html import split_html
+
+        result = split_html(source, book.text)
+    found, defaults = result.config, BookConfig()
+    merged = dataclasses.replace(
+        book,
+        title=title or (found.title if found.title != defaults.title else book.title),
+        author=author or (found.author if found.author != defaults.author else book.author),
+        language=language or (found.language if found.language != defaults.language else book.language),
+        description=found.description or book.description,
+        published=found.published or book.published,
+        publisher=found.publisher or book.publisher,
+        identifier=found.identifier or book.identifier,
     )
     return dataclasses.replace(result, config=merged)
 
@@ -375,38 +380,17 @@ def write_scripts(result: SplitResult, out_dir: Path | str, force: bool = False,
             f"{out_dir} already holds {len(existing)} chapter scripts; splitting again would overwrite your "
             f"edits. Use --force to replace them, or --out to write elsewhere."
         )
+    kept = [f for f in result.files if (out_dir / f.name).exists() and not force]
     out_dir.mkdir(parents=True, exist_ok=True)
     for chapter, path in zip(result.chapters, paths, strict=True):
         fsutil.write_text(path, render_script(chapter.title, chapter.sections))
+    for extra in result.files:
+        if extra not in kept:
+            fsutil.write_bytes(out_dir / extra.name, extra.data)
+    for extra in kept:
+        log.warning("%s already exists: kept (--force replaces it)", out_dir / extra.name)
     save_config(out_dir, result.config)
     for stale in set(existing) - set(paths):
         stale.unlink()
         log.info("removed %s (no such chapter any more)", stale)
     return paths
-
-
-# --- the report ----------------------------------------------------------------------------------
-
-
-def _rule_line(name: str, count: RuleCount) -> str:
-    verb = "joined" if name in ("rewrap", "dehyphenate") else "removed"
-    line = f"  {name.replace('_', ' '):<14} {count.removed:>7,} lines {verb}"
-    return line + (f", {count.changed:,} edited" if count.changed and verb == "removed" else "")
-
-
-def format_report(result: SplitResult, out_dir: Path | str | None = None, dry_run: bool = False) -> str:
-    """Chapters with their word counts, what each cleaning rule did, and the warnings."""
-    book = result.config
-    lines = [f"{book.title!r} by {book.author}: {len(result.chapters)} chapters, {result.word_count:,} words", ""]
-    width = len(str(len(result.chapters)))
-    lines += [f"  {c.number:>{width}}  {c.word_count:>7,} words  {c.title}" for c in result.chapters]
-    lines += ["", "Cleaning:"] + [_rule_line(n, c) for n, c in result.report.rules.items()]
-    if result.report.warnings:
-        lines += ["", "Warnings:"] + [f"  - {w}" for w in result.report.warnings]
-    where = Path(out_dir) if out_dir is not None else Path("scripts")
-    lines.append("")
-    if dry_run:
-        lines.append(f"Dry run: nothing written (would write {len(result.chapters)} scripts to {where}/).")
-    else:
-        lines.append(f"Wrote {len(result.chapters)} chapter scripts and {BOOK_TOML} to {where}/")
-    return "\n".join(lines)

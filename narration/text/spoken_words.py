@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from narration.text.patterns import ROMAN_LETTERS
 from narration.text.spoken_data import (
     ABBREVIATION_BY_WRITTEN,
     ABBREVIATIONS,
@@ -20,7 +21,7 @@ from narration.text.spoken_data import (
 _NEXT_WORD = re.compile(r"\s+[\"'(\[]*(\w+)")
 _AT_END = re.compile(r"[\s\"']*\Z")
 _PREVIOUS_WORD = re.compile(r"(\w+)\W*?\s+\Z")
-_NUMBER = re.compile(r"\d|(?:[ivxlcdm]+|[IVXLCDM]+)\Z")
+_NUMBER = re.compile(rf"\d|(?:{ROMAN_LETTERS})\Z")
 _EXPANDED = sorted((a.written for a in ABBREVIATIONS if a.spoken is not None), key=len, reverse=True)
 _ABBREVIATION = re.compile(r"(?<![\w.])(" + "|".join(map(re.escape, _EXPANDED)) + r")(?!\w)")
 _SAINT = re.compile(r"(?<![\w.])(Sts?)\b\.?")

@@ -129,9 +129,17 @@ class PiperEngine:
         from piper.config import SynthesisConfig
 
         self.load()
-        syn_config = SynthesisConfig(**self.scales)
+        scales = self.scales
+        syn_config = SynthesisConfig(
+            length_scale=scales["length_scale"],
+            noise_scale=scales["noise_scale"],
+            noise_w_scale=scales["noise_w_scale"],
+        )
         for chunk in self._voice.synthesize(text, syn_config):
             yield AudioChunk(samples=chunk.audio_int16_array, sample_rate=chunk.sample_rate)
+
+
+NOISE_SEED = 1770  # seeds onnxruntime's generator of the voice's noise when a model is loaded
 
 
 def _load_voice(model: Path, config: dict[str, Any]) -> Any:
@@ -139,6 +147,7 @@ def _load_voice(model: Path, config: dict[str, Any]) -> Any:
     from piper import PiperVoice
     from piper.config import PiperConfig
 
+    onnxruntime.set_seed(NOISE_SEED)  # the voice's noise: the same sentences in the same order, the same audio
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = 1
     options.inter_op_num_threads = 1
