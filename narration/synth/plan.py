@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -112,7 +112,7 @@ def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:
 
 def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
     """Cut a title or section into pieces; warn once about characters the voice cannot say."""
-    pieces, dropped = _pieces(text, speech)
+    pieces, dropped = _pieces(text, speech, to_spoken)
     if dropped:
         log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
     if not pieces:
@@ -121,9 +121,11 @@ def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
 
 
 @functools.lru_cache(maxsize=16384)
-def _pieces(text: str, speech: Speech) -> tuple[tuple[Piece, ...], frozenset[str]]:
-    """The pieces of a text and the characters dropped from it: a pure function of its arguments,
-    memoised, so a long-running caller (the studio) re-plans only the sections an edit changed."""
+def _pieces(text: str, speech: Speech, spoken_form: Callable[..., str]) -> tuple[tuple[Piece, ...], frozenset[str]]:
+    """The pieces of a text and the characters dropped from it: a pure function of its arguments
+    (``spoken_form``, the :func:`to_spoken` in use, is part of the key: a replaced one is not served
+    stale results), memoised, so a long-running caller (the studio) re-plans only the sections an
+    edit changed."""
     pieces = []
     dropped: set[str] = set()
     for group in chunk_sentences(split_sentences(text), speech.max_chars):
