@@ -51,7 +51,6 @@ from narration.synth import pipeline
 from narration.synth.cache import ClipMeta
 from narration.synth.pipeline import Pending, SynthOptions
 from narration.synth.types import SynthResult
-from narration.synth.workers import store
 
 log = logging.getLogger(__name__)
 
@@ -255,27 +254,33 @@ class _Stream:
         expected = len(pending.missing) + self._units_missing_now(cache)
         with contextlib.ExitStack() as stack:
             speakers = None
-            if pending.missing:  # every executor starts (forks) before any thread does
+            if pending.needs_workers:  # every executor starts (forks) before any thread does
                 speakers = stack.enter_context(executors.synth.start(pending.job.setup, pending.workers_wanted()))
             masters = stack.enter_context(executors.units.start(unit_job().setup, max(1, expected)))
             for workers in (speakers, masters):
                 if workers is not None:
                     workers.warm_up()
             tracker = stack.enter_context(pending.tracker())
-            clips = self._clips(speakers, tracker.done) if speakers is not None else ()
+            clips = self._clips(speakers, tracker.done) if pending.missing else ()
             bar = UnitProgress(expected, options.progress and speakers is None and expected > 1)
             advance = stack.enter_context(bar)  # synthesis has its own bar; units follow it closely
             units = Units(masters, cache, options.profile, options.book.config.audio, advance)
             self.chapters = ChapterByChapter(pending, options.chapters, units, self.out, self.ready)
             return self.chapters.run(clips)
 
-    def _clips(self, workers: Workers, stored: Callable[[ClipMeta], None]) -> Iterator[ClipMeta]:
+    def _clips(self, workers: Workers | None, stored: Callable[[ClipMeta], None]) -> Iterator[ClipMeta]:
+        """The missing clips as they are stored: first those made wholly of sentences found in
+        other clips, then those the workers speak (their reused sentences put back in)."""
         started = time.monotonic()
-        job, cache = self.pending.job, self.pending.cache
-        for audio in workers.map_unordered(job, self.pending.tasks()):
-            meta = store(cache, audio)
+        pipeline.index_found(self.pending)
+        for meta in self.pending.keep_reused():
             stored(meta)
             yield meta
+        if workers is not None:
+            for audio in workers.map_unordered(self.pending.job, self.pending.tasks()):
+                meta = self.pending.keep(audio)
+                stored(meta)
+                yield meta
         self.synthesis_seconds = time.monotonic() - started
 
     def _units_missing_now(self, cache: UnitCache) -> int:

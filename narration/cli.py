@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 
 from narration import __version__
+from narration.commands import studio as studio_command
 from narration.commands.options import (
     CACHE_OPTION,
     CHAPTERS_OPTION,
@@ -342,6 +343,7 @@ from narration.commands.words import words_command  # noqa: E402
 cli.add_command(words_command)
 cli.add_command(say_command)
 cli.add_command(check_command)
+cli.add_command(studio_command.studio)
 
 
 def main() -> None:

@@ -30,7 +30,10 @@ def write_book(root: Path, cache: Path) -> Path:
     scripts.mkdir(parents=True, exist_ok=True)
     for name, text in CHAPTERS.items():
         (scripts / name).write_text(text, encoding="utf-8")
-    toml = f'title = "Two Chapters"\nauthor = "Test Writer"\n\n[disclosure]\nspeak = false\n\n[synth]\njobs = 1\ncache_dir = "{cache}"\n'
+    toml = (
+        f'title = "Two Chapters"\nauthor = "Test Writer"\n\n[disclosure]\nspeak = false\n\n'
+        f'[synth]\njobs = 1\ncache_dir = "{cache}"\n'
+    )
     (scripts / "book.toml").write_text(toml, encoding="utf-8")
     return scripts
 

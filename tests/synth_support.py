@@ -6,6 +6,7 @@ import wave
 from pathlib import Path
 
 from narration.model import Book, load_book
+from narration.synth.sentences import INDEX_DIR
 
 CHAPTER_ONE = """# Hello
 
@@ -46,8 +47,12 @@ def clip_files(cache: Path) -> set[str]:
 
 
 def stray_files(cache: Path) -> list[Path]:
-    """Temporary or half-made files left in a cache folder."""
-    return [p for p in cache.iterdir() if p.name.startswith(".") or p.suffix not in (".wav", ".json")]
+    """Temporary or half-made files left in a cache folder (its sentence index is not one)."""
+    return [
+        p
+        for p in cache.iterdir()
+        if p.name != INDEX_DIR and (p.name.startswith(".") or p.suffix not in (".wav", ".json"))
+    ]
 
 
 def wav_frames(path: Path) -> tuple[int, int]:

@@ -13,6 +13,7 @@ files are missing or truncated is made again.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 import math
@@ -59,9 +60,15 @@ def unit_key(layout: UnitLayout, profile: Profile) -> str:
     made_of = {
         "clip": [clip.key, clip.sample_rate, [[s.start, s.text] for s in clip.sentences]],
         "layout": [layout.lead_ms, layout.gap_ms, layout.sentence_ms, layout.last],
-        "profile": dataclasses.asdict(profile),
+        "profile": _profile_fields(profile),
     }
     return fsutil.digest("unit", UNIT_VERSION, json.dumps(made_of, sort_keys=True, ensure_ascii=False))[:32]
+
+
+@functools.lru_cache(maxsize=16)
+def _profile_fields(profile: Profile) -> dict:
+    """``asdict(profile)``, once per profile (a book has hundreds of units; do not mutate it)."""
+    return dataclasses.asdict(profile)
 
 
 class UnitCache:
@@ -78,22 +85,14 @@ class UnitCache:
             raise AudioError(f"cannot create the build cache {self.root}: {exc.strerror or exc}") from exc
 
     def lookup(self, key: str) -> Unit | None:
-        """The cached unit for ``key``, if complete and intact."""
+        """The cached unit for ``key``, if complete and intact (three stats; the sidecar is read
+        once per version of the entry, see :func:`_load_unit`)."""
         mp3, aac, sidecar = self.paths(key)
         try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-            if data.get("version") != SIDECAR_VERSION:
-                return None
-            if mp3.stat().st_size != data["mp3_bytes"] or aac.stat().st_size != sum(data["aac_sizes"]):
-                log.info("cached unit %s is damaged; making it again", key[:12])
-                return None
-            timing = codec.Timing(int(data["rate"]), int(data["mp3_frames"]), len(data["aac_sizes"]))
-            cues = tuple(Cue(float(s), float(e), str(t)) for s, e, t in data["cues"])
-            config = bytes.fromhex(data["aac_config"])
-            levels = UnitLevels.from_dict(data["levels"])
-            return Unit(key, mp3, aac, timing, tuple(data["aac_sizes"]), config, cues, levels)
-        except (OSError, ValueError, KeyError, TypeError):
+            meta, mp3_size, aac_size = sidecar.stat(), mp3.stat().st_size, aac.stat().st_size
+        except OSError:
             return None
+        return _load_unit(str(self.root), key, meta.st_mtime_ns, meta.st_size, mp3_size, aac_size)
 
     def store(self, key: str, mp3: bytes, aac: bytes, unit: Unit) -> None:
         """Write a unit's encodes, then its sidecar (which commits the entry).
@@ -127,6 +126,27 @@ class UnitCache:
         for path in stale:
             path.unlink(missing_ok=True)
         return len({path.stem for path in stale})
+
+
+@functools.lru_cache(maxsize=16384)
+def _load_unit(root: str, key: str, mtime_ns: int, size: int, mp3_size: int, aac_size: int) -> Unit | None:
+    """A unit from its sidecar, memoised by the sizes and mtime of its files: a long-running caller
+    (the studio) reads each entry once, and a changed entry is read again."""
+    mp3, aac, sidecar = UnitCache(Path(root)).paths(key)
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        if data.get("version") != SIDECAR_VERSION:
+            return None
+        if mp3_size != data["mp3_bytes"] or aac_size != sum(data["aac_sizes"]):
+            log.info("cached unit %s is damaged; making it again", key[:12])
+            return None
+        timing = codec.Timing(int(data["rate"]), int(data["mp3_frames"]), len(data["aac_sizes"]))
+        cues = tuple(Cue(float(s), float(e), str(t)) for s, e, t in data["cues"])
+        config = bytes.fromhex(data["aac_config"])
+        levels = UnitLevels.from_dict(data["levels"])
+        return Unit(key, mp3, aac, timing, tuple(data["aac_sizes"]), config, cues, levels)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def render_unit(layout: UnitLayout, key: str, profile: Profile, cache: UnitCache, what: str) -> Unit:

@@ -121,8 +121,11 @@ def _bind_message(host: str, port: int, exc: OSError) -> str:
     return f"cannot listen on {host}:{port}: {exc.strerror or exc}"
 
 
-def make_server(out_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> BaseWSGIServer:
-    """A threaded werkzeug server for ``out_dir``, listening (port 0: any free port, see ``.port``)."""
+def make_server(
+    out_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, app: Callable | None = None
+) -> BaseWSGIServer:
+    """A threaded werkzeug server for ``out_dir`` (or the WSGI ``app`` given), listening (port 0:
+    any free port, see ``.port``)."""
     out_dir = Path(out_dir)
     if not out_dir.is_dir():
         raise ServeError(f"{out_dir} does not exist: run `narration build` first (or give --out)")
@@ -132,7 +135,9 @@ def make_server(out_dir: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_POR
     except OSError as exc:  # bind here: werkzeug would print and exit instead of raising
         raise ServeError(_bind_message(host, port, exc)) from exc
     with listener:
-        return werkzeug_server(host, port, OutputApp(out_dir), threaded=True, fd=listener.fileno())
+        return werkzeug_server(
+            host, port, app if app is not None else OutputApp(out_dir), threaded=True, fd=listener.fileno()
+        )
 
 
 def serve(

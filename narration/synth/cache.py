@@ -10,6 +10,7 @@ Checking a clip costs a stat and a small JSON read; the WAV is hashed only when 
 from __future__ import annotations
 
 import errno
+import functools
 import hashlib
 import io
 import json
@@ -115,12 +116,12 @@ class ClipCache:
         wav = self.wav_path(key)
         try:
             stat = wav.stat()
-            raw = self.meta_path(key).read_text(encoding="utf-8")
+            sidecar = self.meta_path(key).stat()
+            raw, meta = _read_meta(str(self.meta_path(key)), sidecar.st_mtime_ns, sidecar.st_size)
         except FileNotFoundError:
             return None
         except OSError as exc:
             raise cache_error(self.root, "read", exc) from exc
-        meta = _parse_meta(raw)
         if meta is None or meta.key != key or len(meta.boundaries) != sentences:
             log.warning("clip %s: its metadata is damaged; it will be made again", wav)
             return None
@@ -175,6 +176,15 @@ class ClipCache:
         except OSError as exc:
             raise cache_error(self.root, "write", exc) from exc
         return meta
+
+
+@functools.lru_cache(maxsize=16384)
+def _read_meta(path: str, mtime_ns: int, size: int) -> tuple[str, ClipMeta | None]:
+    """A sidecar's text and metadata, memoised by its mtime and size: a long-running caller (the
+    studio) reads each sidecar once, and a rewritten one again."""
+    with open(path, encoding="utf-8") as handle:
+        raw = handle.read()
+    return raw, _parse_meta(raw)
 
 
 def _parse_meta(text: str) -> ClipMeta | None:

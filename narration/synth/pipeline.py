@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from narration.cluster import ClusterSpec, executor_for, resolve_cluster
 from narration.errors import ConfigError, EngineError
 from narration.executors import Executor, Job, LocalProcesses, Workers, cores
@@ -23,9 +25,10 @@ from narration.synth.cache import ClipCache, ClipMeta
 from narration.synth.engines import Engine, EngineSpec, engine_info, get_engine, identity_digest
 from narration.synth.plan import Piece, Plan, Speech, build_plan
 from narration.synth.progress import Tracker
+from narration.synth.sentences import Reuse, SentenceIndex, assemble_clip
 from narration.synth.takes import load_takes
 from narration.synth.types import Clip, SentenceSpan, SynthResult
-from narration.synth.workers import ClipAudio, ClipTask, clip_job, make_clips
+from narration.synth.workers import ClipAudio, ClipTask, clip_job, make_clips, store
 from narration.text.spoken import load_lexicon
 
 log = logging.getLogger(__name__)
@@ -118,7 +121,11 @@ def scan(cache: ClipCache, plan: Plan) -> tuple[dict[str, ClipMeta], dict[str, P
 
 @dataclass(frozen=True)
 class Pending:
-    """A synthesis planned but not run: the book's clips found in the cache and the ones to make."""
+    """A synthesis planned but not run: the book's clips found in the cache and the ones to make.
+
+    ``reuse``: for a missing piece, the audio of its sentences found in other clips (see
+    :mod:`narration.synth.sentences`); only its other sentences are spoken.
+    """
 
     options: SynthOptions
     engine_name: str
@@ -127,20 +134,36 @@ class Pending:
     found: dict[str, ClipMeta]
     missing: dict[str, Piece]
     started: float
+    index: SentenceIndex
+    reuse: dict[str, Reuse]
+    identity: dict[str, object]
 
     @property
     def job(self) -> Job[ClipTask, ClipAudio]:
         return clip_job(self.options.spec)
 
     def tasks(self) -> list[ClipTask]:
-        """The clips to make in reading order, chapter by chapter (so chapters finish one after
-        another), longest first within a chapter (so a chapter's last clips to finish are short)."""
+        """The sentences to speak, per clip, in reading order, chapter by chapter (so chapters
+        finish one after another), longest first within a chapter (so a chapter's last clips to
+        finish are short); a clip whose sentences are all found in other clips needs no task."""
         first_chapter: dict[str, int] = {}
         for item in self.plan.items:
             for piece in item.pieces:
                 first_chapter.setdefault(piece.key, item.chapter)
         ordered = sorted(self.missing.items(), key=lambda kv: (first_chapter[kv[0]], -kv[1].chars))
-        return [ClipTask(key, piece.spoken) for key, piece in ordered]
+        tasks = []
+        for key, piece in ordered:
+            reuse = self.reuse.get(key)
+            if reuse is None:
+                tasks.append(ClipTask(key, piece.spoken))
+            elif reuse.to_speak:
+                tasks.append(ClipTask(key, tuple(piece.spoken[i] for i in reuse.to_speak)))
+        return tasks
+
+    @property
+    def needs_workers(self) -> bool:
+        """Whether anything is left for the engine to speak."""
+        return any(key not in self.reuse or self.reuse[key].to_speak for key in self.missing)
 
     def tracker(self, on_clip: Callable[[ClipMeta], None] | None = None) -> Tracker:
         """Counts (and shows, when asked) the clips made as they are stored."""
@@ -149,7 +172,30 @@ class Pending:
     def workers_wanted(self) -> int:
         """Never more workers than clips, nor than the engine allows (gTTS: requests in flight)."""
         cap = engine_info(self.options.spec.engine).max_jobs or self.options.jobs
-        return max(1, min(self.options.jobs, len(self.missing), cap))
+        return max(1, min(self.options.jobs, len(self.tasks()), cap))
+
+    def keep(self, audio: ClipAudio) -> ClipMeta:
+        """Store a clip that came back from a worker, with its reused sentences put back in."""
+        reuse = self.reuse.get(audio.key)
+        if reuse is not None:
+            samples, bounds = assemble_clip(reuse, audio.samples, audio.boundaries, audio.sample_rate)
+            audio = ClipAudio(
+                audio.key, samples, audio.sample_rate, bounds, self.missing[audio.key].spoken, audio.engine
+            )
+        meta = store(self.cache, audio)
+        self.index.record(meta, audio.spoken)
+        return meta
+
+    def keep_reused(self) -> list[ClipMeta]:
+        """Store the clips made wholly of sentences found in other clips (no engine needed)."""
+        rate = get_engine(self.options.spec).sample_rate
+        metas = []
+        for key, reuse in self.reuse.items():
+            if not reuse.to_speak:
+                empty = np.zeros(0, dtype=np.int16)
+                audio = ClipAudio(key, empty, rate, (), self.missing[key].spoken, dict(self.identity))
+                metas.append(self.keep(audio))
+        return metas
 
 
 def synthesize_book(
@@ -197,7 +243,7 @@ def run_synthesis(
         with executor_for(options.cluster, LocalProcesses(options.jobs)) as chosen:
             return run_synthesis(book, options, on_clip, chosen)
     pending = plan_synthesis(book, options)
-    if not pending.missing:
+    if not pending.needs_workers:
         return finish(pending, None, on_clip)
     with executor.start(pending.job.setup, pending.workers_wanted()) as workers:
         return finish(pending, workers, on_clip)
@@ -211,9 +257,15 @@ def plan_synthesis(book: Book, options: SynthOptions) -> Pending:
     plan = plan_book(book, engine, options.chapters)
     cache = ClipCache(options.cache_dir)
     found, missing = scan(cache, plan)
+    index = SentenceIndex(cache, identity_digest(engine.identity))
+    reuse: dict[str, Reuse] = {}
     if missing:
         cache.prepare()
-    return Pending(options, engine.name, plan, cache, found, missing, started)
+        for key, piece in missing.items():
+            found_sentences = index.find(piece.spoken, engine.sample_rate)
+            if found_sentences.found:
+                reuse[key] = found_sentences
+    return Pending(options, engine.name, plan, cache, found, missing, started, index, reuse, engine.identity)
 
 
 def finish(pending: Pending, workers: Workers | None, on_clip: Callable[[ClipMeta], None] | None = None) -> SynthResult:
@@ -221,16 +273,38 @@ def finish(pending: Pending, workers: Workers | None, on_clip: Callable[[ClipMet
     missing), storing each as it comes back, and return all the book's clips."""
     tracker = pending.tracker(on_clip)
     if pending.missing:
-        if workers is None:
-            raise ValueError("clips are missing but no workers were started")
-        log.info("making %d clips with %s, %d worker(s)", len(pending.missing), pending.engine_name, workers.size)
         with tracker:
-            make_clips(workers, pending.job, pending.cache, pending.tasks(), tracker.done)
+            for meta in pending.keep_reused():
+                tracker.done(meta)
+            if pending.needs_workers:
+                if workers is None:
+                    raise ValueError("clips are missing but no workers were started")
+                _log_making(pending, workers.size)
+                make_clips(workers, pending.job, pending.tasks(), pending.keep, tracker.done)
+    index_found(pending)
     result = assemble(pending.plan, pending.cache, {**pending.found, **tracker.made})
     result.made, result.reused = len(tracker.made), len(pending.found)
     result.audio_seconds_made = tracker.seconds
     result.elapsed = time.monotonic() - pending.started
     return result
+
+
+def _log_making(pending: Pending, size: int) -> None:
+    reused = sum(r.found for r in pending.reuse.values())
+    log.info(
+        "making %d clips with %s, %d worker(s)%s",
+        len(pending.missing),
+        pending.engine_name,
+        size,
+        f"; {reused} of their sentences reused from other clips" if reused else "",
+    )
+
+
+def index_found(pending: Pending) -> None:
+    """Note the sentences of the clips found (made before the index existed, or by another book)."""
+    pieces = pending.plan.pieces()
+    for key, meta in pending.found.items():
+        pending.index.record(meta, pieces[key].spoken, replace=False)
 
 
 def make_clip(cache: ClipCache, piece: Piece, meta: ClipMeta) -> Clip:

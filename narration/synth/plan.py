@@ -9,12 +9,14 @@ sentences with nothing left to say are skipped, and so are pieces and sections l
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from narration import fsutil
 from narration.disclosure import spoken_disclosure
 from narration.errors import ConfigError
 from narration.model import Book, Chapter
@@ -76,6 +78,19 @@ class Speech:
     max_chars: int
     lexicon: Mapping[str, str]
     takes: Mapping[str, int] = field(default_factory=dict)  # take-1 key -> chosen take (only re-takes)
+    _memo_key: str = field(init=False, repr=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        entries = sorted(self.lexicon.items())
+        takes = sorted(f"{k}={v}" for k, v in self.takes.items())
+        key = fsutil.digest(self.identity_digest, str(self.max_chars), *(f"{k}\0{v}" for k, v in entries), *takes)
+        object.__setattr__(self, "_memo_key", key)
+
+    def __hash__(self) -> int:  # the memo of make_pieces keys on it (the lexicon is a dict)
+        return hash(self._memo_key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Speech) and other._memo_key == self._memo_key
 
 
 def parse_ranges(text: str) -> list[int]:
@@ -106,6 +121,20 @@ def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:
 
 def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
     """Cut a title or section into pieces; warn once about characters the voice cannot say."""
+    pieces, dropped = _pieces(text, speech, to_spoken)
+    if dropped:
+        log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
+    if not pieces:
+        log.warning("%s: nothing to say in %r; skipped", where, text[:60])
+    return pieces
+
+
+@functools.lru_cache(maxsize=16384)
+def _pieces(text: str, speech: Speech, spoken_form: Callable[..., str]) -> tuple[tuple[Piece, ...], frozenset[str]]:
+    """The pieces of a text and the characters dropped from it: a pure function of its arguments
+    (``spoken_form``, the :func:`to_spoken` in use, is part of the key: a replaced one is not served
+    stale results), memoised, so a long-running caller (the studio) re-plans only the sections an
+    edit changed."""
     pieces = []
     dropped: set[str] = set()
     for group in chunk_sentences(split_sentences(text), speech.max_chars):
@@ -118,11 +147,7 @@ def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
         if pairs:
             written, spoken = (tuple(x) for x in zip(*pairs, strict=True))
             pieces.append(keyed_piece(clip_key(speech.identity_digest, spoken), written, spoken, speech.takes))
-    if dropped:
-        log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
-    if not pieces:
-        log.warning("%s: nothing to say in %r; skipped", where, text[:60])
-    return tuple(pieces)
+    return tuple(pieces), frozenset(dropped)
 
 
 def keyed_piece(first: str, written: tuple[str, ...], spoken: tuple[str, ...], takes: Mapping[str, int]) -> Piece:

@@ -119,11 +119,11 @@ def store(cache: ClipCache, audio: ClipAudio) -> ClipMeta:
 def make_clips(
     workers: Workers,
     job: Job[ClipTask, ClipAudio],
-    cache: ClipCache,
     tasks: list[ClipTask],
+    keep: Callable[[ClipAudio], ClipMeta],
     on_stored: Callable[[ClipMeta], None],
 ) -> None:
-    """Speak every task on ``workers`` (started for ``job``), storing each clip in ``cache`` as it
-    comes back. On any exception (Ctrl-C included) the caller stops the workers; stored clips stay."""
+    """Speak every task on ``workers`` (started for ``job``), keeping each clip (``keep`` stores it)
+    as it comes back. On any exception (Ctrl-C included) the caller stops the workers; stored clips stay."""
     for audio in workers.map_unordered(job, tasks):
-        on_stored(store(cache, audio))
+        on_stored(keep(audio))
