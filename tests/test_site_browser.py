@@ -6,33 +6,21 @@ Skipped only when /usr/bin/chromium is absent outside CI; under CI (``CI`` set) 
 from __future__ import annotations
 
 import math
-import os
 import threading
-from pathlib import Path
 
 import pytest
+from browser_support import ARGS as BROWSER_ARGS
+from browser_support import CHROMIUM, require_chromium
 from publish_support import relocate, template_build  # noqa: F401
 
 from narration.audio.manifest import save_manifest as save_result
 from narration.publish.api import publish
 from narration.publish.serve import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+ARGS = BROWSER_ARGS
 TIMEOUT_MS = 15_000
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: CI must install the chromium package", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 

@@ -7,29 +7,15 @@ Skipped only when /usr/bin/chromium is absent outside CI; under CI (``CI`` set) 
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from browser_support import ARGS as BROWSER_ARGS
+from browser_support import CHROMIUM, require_chromium
 from studio_support import TIMEOUT, cue_texts, open_studio, tiny_book, wait_for
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--autoplay-policy=no-user-gesture-required",
-]
+ARGS = [*BROWSER_ARGS, "--autoplay-policy=no-user-gesture-required"]
 PAGE_TIMEOUT_MS = 60_000
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"{CHROMIUM} is missing: CI must install the chromium package", pytrace=False)
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)", allow_module_level=True)
+require_chromium()
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
