@@ -257,7 +257,7 @@ class _Stream:
             if pending.needs_workers:  # every executor starts (forks) before any thread does
                 speakers = stack.enter_context(executors.synth.start(pending.job.setup, pending.workers_wanted()))
             masters = stack.enter_context(executors.units.start(unit_job().setup, max(1, expected)))
-            for workers in (speakers, masters):
+            for workers in (speakers, masters if expected else None):  # nothing to make: no codecs loaded
                 if workers is not None:
                     workers.warm_up()
             tracker = stack.enter_context(pending.tracker())

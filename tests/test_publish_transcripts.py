@@ -151,3 +151,24 @@ def test_html_description_escapes_and_fits():
     assert text.plain_to_html("a < b\nc\n\nd & e") == "<p>a &lt; b<br>c</p><p>d &amp; e</p>"
     body = text.html_description("& " * 3000, 4000)
     assert len(body.encode()) <= 4000 and body.endswith("\u2026</p>")
+
+
+def test_unchanged_cues_are_not_rendered_again_and_a_changed_file_is(built, monkeypatch):
+    rendered: list[int] = []
+    real = transcripts.render_all
+    monkeypatch.setattr(transcripts, "render_all", lambda cues: rendered.append(len(cues)) or real(cues))
+    transcripts._episode_files.cache_clear()  # as in a new process
+    folder = built.out_dir / "transcripts"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    transcripts.write_transcripts(built)
+    assert rendered == []  # nothing changed: nothing rendered, nothing written
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+    spoiled = folder / f"{built.chapters[0].episode.stem}.srt"
+    spoiled.write_text("edited by hand")
+    transcripts.write_transcripts(built)
+    assert rendered == [len(built.chapters[0].cues)]  # only that episode's files
+    assert spoiled.read_text().startswith("1\n")
+    edited = dataclasses.replace(built.chapters[1], cues=(*built.chapters[1].cues[:1], Cue(0.9, 1.5, "New words.")))
+    transcripts.write_transcripts(dataclasses.replace(built, chapters=[built.chapters[0], edited]))
+    assert rendered[1:] == [2, len(built.chapters[0].cues) + 2]  # the edited episode, then the whole book
+    assert "New words." in (folder / f"{edited.episode.stem}.vtt").read_text()

@@ -45,6 +45,7 @@ TRANSCRIPTS_DIR = "transcripts"
 SETTINGS_FILE = ".publish.json"
 DATES_FILE = ".publish-dates.json"  # the first build's date and every episode's pubDate, by GUID
 EPUB_STATE_FILE = ".publish-epub.json"  # what the EPUB was last written from
+TRANSCRIPTS_STATE_FILE = ".publish-transcripts.json"  # the cues each transcript was rendered from
 
 # Podcasting 2.0: <podcast:txt purpose="ai-content">true</podcast:txt> says the content is AI-made.
 AI_CONTENT_PURPOSE = "ai-content"

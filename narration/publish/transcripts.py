@@ -4,9 +4,11 @@ Each cue of the audio stage is a sentence (or a spoken title) with its exact tim
 long to read as one caption is split into captions of at most two lines of 42 characters; only
 inside such a sentence are times interpolated, in proportion to the characters.
 
-A chapter's files are rendered once per process for the same cues (a progressive build publishes
-after every chapter: only the new chapter is rendered), and the complete book's transcript is
-written once the book is complete.
+A chapter's files are rendered only when its cues changed: once per process for the same cues (a
+progressive build publishes after every chapter: only the new chapter is rendered), and across runs
+by a record in ``out_dir`` of the cues each file was rendered from (``.publish-transcripts.json``:
+file -> digest of the cues, size and modification time), so a rebuild that changed nothing renders
+nothing. The complete book's transcript is written once the book is complete.
 """
 
 from __future__ import annotations
@@ -15,20 +17,31 @@ import functools
 import html
 import itertools
 import json
+import logging
 import math
 import textwrap
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 
+from narration import fsutil
 from narration.audio.types import BuildResult, Cue
 from narration.errors import PublishError
 from narration.publish import layout
-from narration.publish.rules import CHAPTERS_FILE, CHAPTERS_JSON_VERSION, CUE_LINE_CHARS, CUE_MAX_LINES
+from narration.publish.rules import (
+    CHAPTERS_FILE,
+    CHAPTERS_JSON_VERSION,
+    CUE_LINE_CHARS,
+    CUE_MAX_LINES,
+    TRANSCRIPTS_STATE_FILE,
+)
 from narration.publish.text import one_line, timestamp
 from narration.publish.writing import write_if_changed
 
+log = logging.getLogger(__name__)
+
 MIN_CUE = 0.001  # seconds: a cue must end after it starts
+RENDER_VERSION = "1"  # bump when transcripts are rendered differently: every one is written again
 
 
 def wrap_lines(text: str) -> list[str]:
@@ -141,9 +154,41 @@ def chapters_document(result: BuildResult) -> dict:
 RENDERERS = {"vtt": to_vtt, "srt": to_srt}
 
 
-def _write_formats(out_dir: Path, rel_for: Callable[[str], str], rendered: dict[str, str]) -> None:
-    for ext, text in rendered.items():
-        write_if_changed(out_dir / rel_for(ext), text)
+class _Rendered:
+    """What the transcript files in ``out_dir`` were rendered from: file -> [digest of its cues, size,
+    modification time]. A file is current when its entry matches the cues and the file on disk."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        try:
+            data = json.loads((out_dir / TRANSCRIPTS_STATE_FILE).read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                self.entries = data
+        except (OSError, ValueError):
+            pass
+
+    def _signature(self, name: str) -> list[int] | None:
+        try:
+            stat = (self.out_dir / name).stat()
+        except OSError:
+            return None
+        return [stat.st_size, stat.st_mtime_ns]
+
+    def write(self, names: dict[str, str], cues: Sequence[Cue], render: Callable[[], dict[str, str]]) -> None:
+        """Write the files ``names`` (extension -> file) from ``render()`` unless they are current."""
+        digest = fsutil.digest(RENDER_VERSION, repr(tuple(cues)))
+        if all(self.entries.get(n) == [digest, *(self._signature(n) or [])] for n in names.values()):
+            return
+        for ext, text in render().items():
+            write_if_changed(self.out_dir / names[ext], text)
+            self.entries[names[ext]] = [digest, *(self._signature(names[ext]) or [])]
+            self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            write_if_changed(self.out_dir / TRANSCRIPTS_STATE_FILE, json.dumps(self.entries, sort_keys=True))
 
 
 def render_all(cues: Sequence[Cue]) -> dict[str, str]:
@@ -159,11 +204,15 @@ def _episode_files(cues: tuple[Cue, ...]) -> dict[str, str]:
 
 def write_transcripts(result: BuildResult) -> None:
     """Write the WebVTT and SRT files of every episode and, unless the book is in progress, of the
-    complete book; and chapters.json."""
+    complete book; and chapters.json. Files whose cues did not change are left alone unrendered."""
     out_dir = Path(result.out_dir)
+    rendered = _Rendered(out_dir)
     for chapter in result.chapters:
-        _write_formats(out_dir, partial(layout.episode_transcript, chapter), _episode_files(chapter.cues))
+        names = {ext: layout.episode_transcript(chapter, ext) for ext in RENDERERS}
+        rendered.write(names, chapter.cues, partial(_episode_files, chapter.cues))
     if not result.in_progress:
-        _write_formats(out_dir, partial(layout.book_transcript, result), render_all(book_cues(result)))
+        cues = book_cues(result)
+        rendered.write({ext: layout.book_transcript(result, ext) for ext in RENDERERS}, cues, partial(render_all, cues))
+    rendered.save()
     document = json.dumps(chapters_document(result), ensure_ascii=False, indent=2)
     write_if_changed(out_dir / CHAPTERS_FILE, document + "\n")

@@ -23,13 +23,14 @@ from narration.executors import Executor, Job, LocalProcesses, Workers, cores
 from narration.model import Book
 from narration.synth.cache import ClipCache, ClipMeta
 from narration.synth.engines import Engine, EngineSpec, engine_info, get_engine, identity_digest
+from narration.synth.memo import PlanMemo
 from narration.synth.plan import Piece, Plan, Speech, build_plan
 from narration.synth.progress import Tracker
 from narration.synth.sentences import Reuse, SentenceIndex, assemble_clip
 from narration.synth.takes import load_takes
 from narration.synth.types import Clip, SentenceSpan, SynthResult
 from narration.synth.workers import ClipAudio, ClipTask, clip_job, make_clips, store
-from narration.text.spoken import load_lexicon
+from narration.text.lexicon import load_lexicon
 
 log = logging.getLogger(__name__)
 
@@ -103,7 +104,10 @@ def _names(configured: str, name: str) -> bool:
 def plan_book(book: Book, engine: Engine, chapters: Sequence[int] | None) -> Plan:
     lexicon = load_lexicon(book.scripts_dir) if book.scripts_dir is not None else {}
     speech = Speech(identity_digest(engine.identity), engine.max_chars, lexicon, load_takes(book.root))
-    return build_plan(book, speech, chapters)
+    memo = PlanMemo(book.root)
+    plan = build_plan(book, speech, chapters, memo.pieces)
+    memo.save()
+    return plan
 
 
 def scan(cache: ClipCache, plan: Plan) -> tuple[dict[str, ClipMeta], dict[str, Piece]]:

@@ -24,7 +24,6 @@ from narration.synth.cache import clip_key
 from narration.synth.takes import take_key
 from narration.synth.types import OPENING
 from narration.text.sentences import chunk_sentences, split_sentences
-from narration.text.spoken import to_spoken, unspeakable
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +85,11 @@ class Speech:
         key = fsutil.digest(self.identity_digest, str(self.max_chars), *(f"{k}\0{v}" for k, v in entries), *takes)
         object.__setattr__(self, "_memo_key", key)
 
+    @property
+    def memo_key(self) -> str:
+        """A digest of everything here (the memos of planned texts key on it)."""
+        return self._memo_key
+
     def __hash__(self) -> int:  # the memo of make_pieces keys on it (the lexicon is a dict)
         return hash(self._memo_key)
 
@@ -115,13 +119,29 @@ def select_chapters(book: Book, numbers: Sequence[int] | None) -> tuple[Chapter,
 def speakable(sentence: str, lexicon: Mapping[str, str]) -> tuple[str, str]:
     """The engine's text for a written sentence ("" if nothing is left to say), and the
     characters the voice cannot say that were dropped from it."""
+    from narration.text.spoken import to_spoken, unspeakable  # imported only when something is planned
+
     text = to_spoken(sentence, lexicon)
     return (text if _SAYABLE.search(text) else ""), unspeakable(sentence)
 
 
+Cut = Callable[[str, "Speech", str], tuple[Piece, ...]]
+
+
 def make_pieces(text: str, speech: Speech, where: str) -> tuple[Piece, ...]:
     """Cut a title or section into pieces; warn once about characters the voice cannot say."""
-    pieces, dropped = _pieces(text, speech, to_spoken)
+    return warn_pieces(text, *cut_pieces(text, speech), where)
+
+
+def cut_pieces(text: str, speech: Speech) -> tuple[tuple[Piece, ...], frozenset[str]]:
+    """The pieces of ``text`` and the characters dropped from it (memoised in this process)."""
+    from narration.text.spoken import to_spoken
+
+    return _pieces(text, speech, to_spoken)
+
+
+def warn_pieces(text: str, pieces: tuple[Piece, ...], dropped: frozenset[str], where: str) -> tuple[Piece, ...]:
+    """``pieces``, after the warnings planning ``text`` gives: characters dropped, nothing to say."""
     if dropped:
         log.warning("%s: dropped characters the voice cannot say: %s", where, " ".join(sorted(dropped)))
     if not pieces:
@@ -134,7 +154,7 @@ def _pieces(text: str, speech: Speech, spoken_form: Callable[..., str]) -> tuple
     """The pieces of a text and the characters dropped from it: a pure function of its arguments
     (``spoken_form``, the :func:`to_spoken` in use, is part of the key: a replaced one is not served
     stale results), memoised, so a long-running caller (the studio) re-plans only the sections an
-    edit changed."""
+    edit changed (and :mod:`narration.synth.memo` keeps it across processes)."""
     pieces = []
     dropped: set[str] = set()
     for group in chunk_sentences(split_sentences(text), speech.max_chars):
@@ -158,26 +178,27 @@ def keyed_piece(first: str, written: tuple[str, ...], spoken: tuple[str, ...], t
     return Piece(take_key(first, take), written, spoken, take, first)
 
 
-def chapter_items(chapter: Chapter, speech: Speech, opening: str | None = None) -> list[Item]:
-    """The chapter's title and sections; ``opening`` (the disclosure) is said before the title."""
+def chapter_items(chapter: Chapter, speech: Speech, opening: str | None = None, cut: Cut = make_pieces) -> list[Item]:
+    """The chapter's title and sections; ``opening`` (the disclosure) is said before the title;
+    ``cut`` plans each text (:func:`make_pieces`, or a memo of it)."""
     where = f"chapter {chapter.number} ({chapter.slug})"
     items = []
     if opening:
-        items.append(Item("opening", OPENING, chapter.number, make_pieces(opening, speech, f"{where}, disclosure")))
-    items.append(Item("title", chapter.slug, chapter.number, make_pieces(chapter.title, speech, f"{where}, title")))
+        items.append(Item("opening", OPENING, chapter.number, cut(opening, speech, f"{where}, disclosure")))
+    items.append(Item("title", chapter.slug, chapter.number, cut(chapter.title, speech, f"{where}, title")))
     for index, section in enumerate(chapter.sections, 1):
-        pieces = make_pieces(section.text, speech, f"{where}, section {index}")
+        pieces = cut(section.text, speech, f"{where}, section {index}")
         items.append(Item("section", section.id, chapter.number, pieces))
     return items
 
 
-def build_plan(book: Book, speech: Speech, chapters: Sequence[int] | None = None) -> Plan:
-    """Every title and section of the selected chapters, cut into keyed pieces; the disclosure
-    before the book's first chapter (when it is selected and ``[disclosure] speak`` is on)."""
+def build_plan(book: Book, speech: Speech, chapters: Sequence[int] | None = None, cut: Cut = make_pieces) -> Plan:
+    """Every title and section of the selected chapters, cut into keyed pieces (by ``cut``); the
+    disclosure before the book's first chapter (when it is selected and ``[disclosure] speak`` is on)."""
     opening = spoken_disclosure(book.config)
     items = [
         item
         for chapter in select_chapters(book, chapters)
-        for item in chapter_items(chapter, speech, opening if chapter.number == 1 else None)
+        for item in chapter_items(chapter, speech, opening if chapter.number == 1 else None, cut)
     ]
     return Plan(tuple(items))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from typing import TYPE_CHECKING
 
 from narration.synth.cache import ClipMeta
 from narration.synth.plan import Piece, Plan
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class Tracker:
@@ -76,6 +77,9 @@ class Tracker:
 
 
 def _progress_bar() -> Progress:
+    from rich.console import Console  # imported only when a bar is shown
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn("[bold]synth"),
         BarColumn(),

@@ -22,7 +22,6 @@ from pathlib import Path
 from typing import Any
 
 from narration.errors import ConfigError
-from narration.text.spoken_marks import normalise_characters
 
 LEXICON_TOML = "lexicon.toml"
 
@@ -47,6 +46,8 @@ def load_lexicon(scripts_dir: Path) -> dict[str, str]:
 
 
 def _entries(document: dict[str, Any], path: Path) -> dict[str, str]:
+    from narration.text.spoken_marks import normalise_characters  # only a book with a lexicon needs it
+
     pairs = list(document.items())
     words = document.get("words")
     if isinstance(words, dict):
