@@ -17,11 +17,16 @@ picks a subset, e.g. ``1-5``) in a temporary folder, with its own empty caches:
     Ratio: target <= 1.1.
 
 Times are wall-clock (``time.perf_counter``) around each process, imports included; ratios are
-taken within this run.
+taken within this run. (d) is the median of three runs.
+
+With ``--compare REV``, (b), (c) and (d) also run with the code of git revision REV (a worktree of
+it first on PYTHONPATH, same interpreter) on a copy of its own, each step right after the new
+code's, so "no slower than before" is measured in one run against one (a).
 
     python bench/build.py                      # the whole pamphlet (minutes)
     python bench/build.py --chapters 1-5       # a stated subset of scripts/
     python bench/build.py --chapters 1 --jobs 1 --words 60   # a quick check of the script itself
+    python bench/build.py --compare 9a09a51 --skip-memory    # the code before, in the same run
 """
 
 from __future__ import annotations
@@ -29,10 +34,12 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from narration.config import save_config
@@ -74,11 +81,11 @@ def copy_book(
             (scripts / name).write_text(render_script(title, sections), encoding="utf-8")
 
 
-def run(command: list[str], log: Path) -> tuple[float, int, int]:
+def run(command: list[str], log: Path, env: dict[str, str] | None = None) -> tuple[float, int, int]:
     """Run ``command``; (wall seconds, exit code, peak RSS in KiB of the process)."""
     with open(log, "w") as out:
         start = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(proc.pid, 0)
         elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -146,27 +153,57 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: cores)")
     parser.add_argument("--words", type=int, help="only the first WORDS of each chapter (to check the script)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out (e)")
+    parser.add_argument("--compare", metavar="REV", help="also time (b)-(d) with the code of this git revision")
     args = parser.parse_args()
 
     source = load_book(args.scripts)
     numbers = parse_ranges(args.chapters) if args.chapters else list(range(1, len(source.chapters) + 1))
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
         tmp = Path(tmp_name)
-        scripts = tmp / "book" / "scripts"
-        copy_book(source, numbers, scripts, words=args.words)
-        book = load_book(scripts)
-        what = f"chapters {args.chapters or 'all'} of {args.scripts}"
-        what += f", first {args.words} words each" if args.words else ""
-        print(
-            f"Book: {what}: {len(book.chapters)} chapters, {book.word_count} words; jobs={args.jobs}; "
-            f"{os.cpu_count()} cores"
-        )
-        report_times(args, book, scripts, tmp)
-        if not args.skip_memory:
-            report_memory(args, source, numbers, scripts, tmp)
+        codes = [Code("new", tmp / "book" / "scripts", None)]
+        if args.compare:
+            codes.append(Code(args.compare, tmp / "old" / "scripts", old_code(args.compare, tmp / "old-code")))
+        try:
+            for code in codes:
+                copy_book(source, numbers, code.scripts, words=args.words)
+            book = load_book(codes[0].scripts)
+            what = f"chapters {args.chapters or 'all'} of {args.scripts}"
+            what += f", first {args.words} words each" if args.words else ""
+            print(
+                f"Book: {what}: {len(book.chapters)} chapters, {book.word_count} words; jobs={args.jobs}; "
+                f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.2f}"
+            )
+            report_times(args, book, codes, tmp)
+            if not args.skip_memory:
+                report_memory(args, source, numbers, codes[0].scripts, tmp)
+        finally:
+            if args.compare:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tmp / "old-code")])
+        print(f"load average at the end {os.getloadavg()[0]:.2f}")
 
 
-def report_times(args: argparse.Namespace, book: Book, scripts: Path, tmp: Path) -> None:
+@dataclass(frozen=True)
+class Code:
+    """A version of narration under test: its name, its copy of the book, its environment."""
+
+    name: str
+    scripts: Path
+    env: dict[str, str] | None  # None: this checkout
+
+    def build(self, jobs: int, log: Path) -> float:
+        return run(build_command(self.scripts, jobs), log, self.env)[0]
+
+    def last_summary(self, log: Path) -> str:
+        return log.read_text().strip().splitlines()[-4]
+
+
+def old_code(rev: str, where: Path) -> dict[str, str]:
+    """An environment that runs the code of ``rev`` (a worktree of it, first on PYTHONPATH)."""
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(where), rev], check=True)
+    return {**os.environ, "PYTHONPATH": str(where)}
+
+
+def report_times(args: argparse.Namespace, book: Book, codes: list[Code], tmp: Path) -> None:
     sentences = spoken_sentences(book)
     engine = get_engine(resolve_options(book).spec)
     bare, audio = synth_bench().run_bare(engine, sentences, args.jobs)
@@ -174,22 +211,36 @@ def report_times(args: argparse.Namespace, book: Book, scripts: Path, tmp: Path)
         f"(a) bare Piper, {len(sentences)} sentences in {args.jobs} processes: {bare:.1f} s "
         f"({audio / 60:.1f} min of audio)"
     )
-    full, _, _ = run(build_command(scripts, args.jobs), tmp / "full.log")
-    print(
-        f"(b) full build (new process, empty caches): {full:.1f} s = {full / bare:.2f} x bare Piper "
-        f"-> {'meets' if full <= 1.10 * bare else 'MISSES'} the <= 1.10 x target"
-    )
-    print("    " + (tmp / "full.log").read_text().strip().splitlines()[-4])
-    where = edit_one_paragraph(scripts)
-    edit, _, _ = run(build_command(scripts, args.jobs), tmp / "edit.log")
-    summary = (tmp / "edit.log").read_text().strip().splitlines()[-4]
-    print(
-        f"(c) rebuild after editing {where}: {edit:.2f} s = {100 * edit / full:.2f} % of the full build "
-        f"-> {'meets' if edit <= 0.01 * full else 'MISSES'} the <= 1 % target\n    {summary}"
-    )
-    noop, _, _ = run(build_command(scripts, args.jobs), tmp / "noop.log")
-    summary = (tmp / "noop.log").read_text().strip().splitlines()[-4]
-    print(f"(d) no-op build: {noop:.2f} s -> {'meets' if noop < 2 else 'MISSES'} the < 2 s target\n    {summary}")
+    full = {}
+    for code in codes:
+        log = tmp / f"full-{code.name}.log"
+        full[code.name] = seconds = code.build(args.jobs, log)
+        print(
+            f"(b) [{code.name}] full build (new process, empty caches): {seconds:.1f} s = {seconds / bare:.3f} x "
+            f"bare Piper -> {'meets' if seconds <= 1.10 * bare else 'MISSES'} the <= 1.10 x target\n"
+            f"    {code.last_summary(log)}"
+        )
+    for code in codes:
+        where = edit_one_paragraph(code.scripts)
+        log = tmp / f"edit-{code.name}.log"
+        edit = code.build(args.jobs, log)
+        share = edit / full[code.name]
+        print(
+            f"(c) [{code.name}] rebuild after editing {where}: {edit:.2f} s = {100 * share:.2f} % of its full "
+            f"build -> {'meets' if share <= 0.01 else 'MISSES'} the <= 1 % target\n    {code.last_summary(log)}"
+        )
+    noops: dict[str, list[float]] = {code.name: [] for code in codes}
+    for attempt in range(3):
+        for code in codes:
+            noops[code.name].append(code.build(args.jobs, tmp / f"noop-{code.name}-{attempt}.log"))
+    for code in codes:
+        noop = statistics.median(noops[code.name])
+        runs = ", ".join(f"{t:.2f}" for t in noops[code.name])
+        print(
+            f"(d) [{code.name}] no-op build: median {noop:.2f} s of {runs} -> "
+            f"{'meets' if noop < 2 else 'MISSES'} the < 2 s target\n"
+            f"    {code.last_summary(tmp / f'noop-{code.name}-0.log')}"
+        )
 
 
 def report_memory(args: argparse.Namespace, source: Book, numbers: list[int], scripts: Path, tmp: Path) -> None:
