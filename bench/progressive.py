@@ -37,7 +37,7 @@ ITEM = re.compile(rb"<item>")
 
 def build_bench():
     spec = importlib.util.spec_from_file_location("bench_build", REPO / "bench" / "build.py")
-    module = importlib.util.module_from_spec(spec)
+    module = sys.modules.setdefault(spec.name, importlib.util.module_from_spec(spec))
     spec.loader.exec_module(module)
     return module
 
@@ -58,12 +58,6 @@ def timed_build(scripts: Path, jobs: int, env: dict[str, str] | None = None) -> 
     if process.returncode != 0:
         sys.exit(f"build failed:\n{(scripts.parent / 'build.log').read_text()[-2000:]}")
     return total, first
-
-
-def old_code(rev: str, where: Path) -> dict[str, str]:
-    """An environment that runs the code of ``rev`` (a worktree of it, first on PYTHONPATH)."""
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(where), rev], check=True)
-    return {**os.environ, "PYTHONPATH": str(where)}
 
 
 def main() -> None:
@@ -89,7 +83,7 @@ def main() -> None:
             f"-> {verdict} the <= 25 % target (the first chapter is {100 * words[0] / sum(words):.1f} % of the words)"
         )
         if args.compare:
-            env = old_code(args.compare, tmp / "old-code")
+            env = build_bench().old_code(args.compare, tmp / "old-code")
             try:
                 old_scripts = tmp / "old" / "scripts"
                 build_bench().copy_book(source, numbers, old_scripts)
