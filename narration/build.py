@@ -54,6 +54,8 @@ from narration.synth.types import SynthResult
 
 log = logging.getLogger(__name__)
 
+SYNTH_NICE = 5  # synthesis workers' niceness beside mastering workers (about a third of their CPU share)
+
 
 @dataclass(frozen=True)
 class BuildOptions:
@@ -79,8 +81,9 @@ class Executors:
 
     @classmethod
     def local(cls, jobs: int) -> Executors:
-        pool = LocalProcesses(jobs)
-        return cls(pool, pool)
+        """``jobs`` processes for each stage, synthesis yielding the cores to mastering (which the
+        next episode waits for) whenever both have work."""
+        return cls(LocalProcesses(jobs, nice=SYNTH_NICE), LocalProcesses(jobs))
 
 
 @dataclass(frozen=True)
@@ -184,9 +187,9 @@ def default_executors(options: BuildOptions, given: Executors | None = None) -> 
     if given is not None:
         yield given
         return
-    local = LocalProcesses(options.synth.jobs)
-    with executor_for(options.synth.cluster, local) as synth:
-        yield Executors(synth, local)
+    local = Executors.local(options.synth.jobs)
+    with executor_for(options.synth.cluster, local.synth) as synth:
+        yield Executors(synth, local.units)
 
 
 def build_book(book: Book, **options: Any) -> BuildResult:

@@ -182,19 +182,24 @@ class _Serial:
 
 class LocalProcesses:
     """A pool of ``jobs`` processes on this machine (fork where there is one: workers start at once
-    and inherit what the parent imported). With one job, or one task, work stays in-process."""
+    and inherit what the parent imported). With one job, or one task, work stays in-process.
 
-    def __init__(self, jobs: int) -> None:
+    ``nice``: how much lower the pool's processes run than this one (``os.nice``), so that when two
+    stages share the cores the other one's work goes first (the driver lets mastering, which a
+    waiting episode needs, go before synthesis of later chapters)."""
+
+    def __init__(self, jobs: int, nice: int = 0) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         self.jobs = jobs
+        self.nice = nice
         self._local = InProcess()
 
     def start(self, setup: WorkerSetup, tasks: int) -> Workers:
         size = max(1, min(self.jobs, tasks))
         if size == 1:
             return self._local.start(setup, tasks)
-        return _Pool(setup, size)
+        return _Pool(setup, size, self.nice)
 
 
 class _Pool:
@@ -205,10 +210,10 @@ class _Pool:
     the pool is terminated; results already handed back are kept by the caller.
     """
 
-    def __init__(self, setup: WorkerSetup, size: int) -> None:
+    def __init__(self, setup: WorkerSetup, size: int, nice: int = 0) -> None:
         self.size = size
         self.setup = setup
-        self.pool = _context().Pool(size, initializer=_init_worker, initargs=(setup,))
+        self.pool = _context().Pool(size, initializer=_init_worker, initargs=(setup, nice))
 
     def map_unordered(self, job: Job[T, R], tasks: Sequence[T]) -> Iterator[R]:
         if job.setup.identity != self.setup.identity:
@@ -256,9 +261,14 @@ class _WorkerState:
 _WORKER = _WorkerState()  # per pool process; the parent never reads it
 
 
-def _init_worker(setup: WorkerSetup) -> None:
+def _init_worker(setup: WorkerSetup, nice: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, _exit_on_terminate)
+    if nice:
+        try:
+            os.nice(nice)
+        except OSError as exc:  # not allowed here: run at the parent's priority
+            log.debug("cannot lower this worker's priority: %s", exc)
     try:
         _WORKER.value = setup.build()
     except NarrationError as exc:

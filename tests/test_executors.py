@@ -1,0 +1,73 @@
+"""The executor seam: where a stage's tasks run, and what each worker keeps."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from narration.errors import EngineError
+from narration.executors import InProcess, Job, LocalProcesses
+
+
+@dataclass(frozen=True)
+class Setup:
+    name: str = "counter"
+    fail: bool = False
+
+    @property
+    def identity(self) -> str:
+        return self.name
+
+    def build(self) -> dict:
+        if self.fail:
+            raise EngineError("no voice here")
+        return {"pid": os.getpid(), "built": 1}
+
+
+def where(state: dict, task: int) -> tuple[int, int, int, int]:
+    """(task, pid of the worker, pid whose state it used, this process's niceness)."""
+    return task, os.getpid(), state["pid"], os.nice(0)
+
+
+JOB = Job("where", Setup(), where)
+
+
+def test_a_pool_runs_tasks_in_its_processes_each_with_its_own_state():
+    with LocalProcesses(2).start(Setup(), 8) as workers:
+        results = sorted(workers.map_unordered(JOB, list(range(8))))
+        single = workers.submit(JOB, 99).result(timeout=30)
+    assert [r[0] for r in results] == list(range(8))
+    assert all(pid != os.getpid() and pid == state_pid for _, pid, state_pid, _ in [*results, single])
+
+
+def test_pool_workers_run_at_the_niceness_asked_for():
+    with LocalProcesses(2, nice=3).start(Setup(), 2) as workers:
+        niceness = {r[3] for r in workers.map_unordered(JOB, [1, 2])}
+    assert niceness == {os.nice(0) + 3}
+
+
+def test_one_task_or_one_job_stays_in_this_process_and_in_process_states_are_kept():
+    for executor, tasks in ((LocalProcesses(2), 1), (LocalProcesses(1), 5)):
+        with executor.start(Setup(), tasks) as workers:
+            assert {r[1] for r in workers.map_unordered(JOB, list(range(tasks)))} == {os.getpid()}
+    here = InProcess()
+    first = here.state(Setup())
+    with here.start(Setup(), 1) as workers:
+        workers.warm_up()
+        assert workers.submit(JOB, 1).result() == (1, os.getpid(), os.getpid(), os.nice(0))
+    assert here.state(Setup()) is first  # built once for the executor's life
+
+
+def test_a_worker_that_cannot_start_fails_its_tasks_with_its_error():
+    broken = Job("where", Setup("broken", fail=True), where)
+    with LocalProcesses(2).start(broken.setup, 2) as workers, pytest.raises(EngineError, match="no voice here"):
+        list(workers.map_unordered(broken, [1, 2]))
+    with InProcess().start(broken.setup, 1) as workers, pytest.raises(EngineError, match="no voice here"):
+        workers.submit(broken, 1).result()
+
+
+def test_workers_refuse_a_job_of_another_setup():
+    with LocalProcesses(2).start(Setup("other"), 2) as workers, pytest.raises(ValueError, match="another setup"):
+        list(workers.map_unordered(JOB, [1]))
