@@ -172,3 +172,17 @@ def test_unchanged_cues_are_not_rendered_again_and_a_changed_file_is(built, monk
     transcripts.write_transcripts(dataclasses.replace(built, chapters=[built.chapters[0], edited]))
     assert rendered[1:] == [2, len(built.chapters[0].cues) + 2]  # the edited episode, then the whole book
     assert "New words." in (folder / f"{edited.episode.stem}.vtt").read_text()
+
+
+def test_the_middle_break_is_the_one_every_space_would_give():
+    def every_space(text: str) -> int | None:  # the rule, looked for at every character
+        fitting = [(max(i, len(text) - i - 1), i) for i, c in enumerate(text) if c == " "]
+        fitting = [pair for pair in fitting if pair[0] <= 42]
+        return min(fitting)[1] if fitting else None
+
+    rng = __import__("random").Random(5)
+    for _ in range(3000):
+        words = ["x" * rng.randint(1, 14) for _ in range(rng.randint(1, 14))]
+        text = " ".join(words)
+        if len(text) > 42:
+            assert transcripts.middle_space(text) == every_space(text), text

@@ -48,12 +48,25 @@ def wrap_lines(text: str) -> list[str]:
     """A caption's lines: one if it fits, else two of about equal length when possible."""
     if len(text) <= CUE_LINE_CHARS:
         return [text]
-    breaks = [(max(i, len(text) - i - 1), i) for i, char in enumerate(text) if char == " "]
-    fitting = [pair for pair in breaks if pair[0] <= CUE_LINE_CHARS]
-    if CUE_MAX_LINES < 2 or not fitting:
+    at = middle_space(text) if CUE_MAX_LINES >= 2 else None
+    if at is None:
         return textwrap.wrap(text, CUE_LINE_CHARS, break_on_hyphens=False)
-    _, at = min(fitting)
     return [text[:at], text[at + 1 :]]
+
+
+def middle_space(text: str) -> int | None:
+    """The space that breaks ``text`` into two lines of at most ``CUE_LINE_CHARS``, the longer line
+    as short as can be (the first such space on a tie); None if there is none.
+
+    A break at ``i`` leaves lines of ``i`` and ``n - 1 - i`` characters: the longer shrinks towards
+    the middle, so the best break is the nearest space on either side of it (two searches, not a
+    look at every character: captions are split for every long sentence of a book)."""
+    n = len(text)
+    middle = (n - 1) // 2
+    left = text.rfind(" ", max(0, n - 1 - CUE_LINE_CHARS), middle + 1)  # lines: n-1-i >= i
+    right = text.find(" ", middle + 1, CUE_LINE_CHARS + 1)  # lines: i > n-1-i
+    found = [i for i in (left, right) if i != -1]
+    return min(found, key=lambda i: (max(i, n - 1 - i), i)) if found else None
 
 
 def _fits(text: str) -> bool:
