@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 MEMO_FILE = ".narration/plan.json"
 MEMO_VERSION = "1"
-MAX_ENTRIES = 20000  # texts kept beyond those of the last plan (other books' previews, old edits)
+MAX_ENTRIES = 2000  # texts kept beyond those of the last plan (other chapters of a preview, old edits)
 _PACKAGE = Path(__file__).resolve().parents[1]
 _CODE = ("text/*.py", "synth/plan.py", "synth/cache.py", "synth/takes.py")
 
