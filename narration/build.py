@@ -29,7 +29,6 @@ from narration.audio.stage import (
     ChapterAudio,
     UnitProgress,
     book_result,
-    plan_units,
     prepare_out_dir,
     resolve_cover,
     unit_job,
@@ -253,8 +252,9 @@ class _Stream:
 
     def run(self, executors: Executors) -> Finished:
         pending, options = self.pending, self.options
-        cache = UnitCache(options.unit_cache)
-        expected = len(pending.missing) + self._units_missing_now(cache)
+        units = Units(UnitCache(options.unit_cache), options.profile, options.book.config.audio)
+        chapters = self.chapters = ChapterByChapter(pending, options.chapters, units, self.out, self.ready)
+        expected = len(pending.missing) + chapters.units_to_make  # the units of complete chapters: planned
         with contextlib.ExitStack() as stack:
             speakers = None
             if pending.needs_workers:  # every executor starts (forks) before any thread does
@@ -267,9 +267,7 @@ class _Stream:
             clips = self._clips(speakers, tracker.done) if pending.missing else ()
             bar = UnitProgress(expected, options.progress and speakers is None and expected > 1)
             advance = stack.enter_context(bar)  # synthesis has its own bar; units follow it closely
-            units = Units(masters, cache, options.profile, options.book.config.audio, advance)
-            self.chapters = ChapterByChapter(pending, options.chapters, units, self.out, self.ready)
-            return self.chapters.run(clips)
+            return chapters.run(clips, masters, advance)
 
     def _clips(self, workers: Workers | None, stored: Callable[[ClipMeta], None]) -> Iterator[ClipMeta]:
         """The missing clips as they are stored: first those made wholly of sentences found in
@@ -285,22 +283,6 @@ class _Stream:
                 stored(meta)
                 yield meta
         self.synthesis_seconds = time.monotonic() - started
-
-    def _units_missing_now(self, cache: UnitCache) -> int:
-        """Units to make in the chapters whose clips are all there (a cheap count: no audio read)."""
-        missing = set(self.pending.missing)
-        complete = [c for c in self.options.chapters if not _chapter_keys(self.pending, c.number) & missing]
-        if not complete:
-            return 0
-        synth = SynthResult()
-        for chapter in complete:
-            pipeline.assemble(self.pending.plan, self.pending.cache, self.pending.found, chapter.number, synth)
-        plan = plan_units(complete, synth, self.options.profile, self.options.book.config.audio, cache)
-        return len(plan.todo)
-
-
-def _chapter_keys(pending: Pending, number: int) -> set[str]:
-    return {piece.key for item in pending.plan.items if item.chapter == number for piece in item.pieces}
 
 
 def _synth_result(done: Finished, pending: Pending, seconds: float) -> SynthResult:

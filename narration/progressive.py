@@ -39,13 +39,11 @@ def _nothing() -> None:
 
 @dataclass(frozen=True)
 class Units:
-    """How the audio stage's part of the run is done: where units are cached and made."""
+    """How the audio stage's part of the run is done: where units are cached and how they are made."""
 
-    workers: Workers
     cache: UnitCache
     profile: Profile
     config: AudioConfig
-    advance: Callable[[], None] = _nothing  # told as each unit is made
 
 
 @dataclass
@@ -53,6 +51,7 @@ class _Chapter:
     chapter: Chapter
     clips_missing: set[str]
     units: UnitPlan | None = None  # once its clips are all there
+    submitted: bool = False  # its units to make are with the workers
 
 
 @dataclass
@@ -71,7 +70,11 @@ class Finished:
 
 
 class ChapterByChapter:
-    """One build's chapters, each mastered and handed to ``ready`` as soon as it can be."""
+    """One build's chapters, each mastered and handed to ``ready`` as soon as it can be.
+
+    Made before any worker starts: the chapters whose clips are all there are planned at once
+    (:attr:`units_to_make` sizes the workers); :meth:`run` then drives the build on the workers.
+    """
 
     def __init__(
         self,
@@ -86,13 +89,25 @@ class ChapterByChapter:
         self.chapters = [_Chapter(c, self._missing_of(c.number)) for c in chapters]
         self.futures: dict[str, Future[Unit]] = {}
         self.done = Finished(SynthResult())
+        self.workers: Workers | None = None
+        self.advance: Callable[[], None] = _nothing
+        for entry in self.chapters:
+            if not entry.clips_missing:
+                self._plan(entry)
+
+    @property
+    def units_to_make(self) -> int:
+        """Units to make in the chapters planned so far."""
+        return len({key for entry in self.chapters if entry.units is not None for key in entry.units.todo})
 
     def _missing_of(self, number: int) -> set[str]:
         items = (item for item in self.pending.plan.items if item.chapter == number)
         return {piece.key for item in items for piece in item.pieces if piece.key in self.pending.missing}
 
-    def run(self, clips: Iterable[ClipMeta]) -> Finished:
-        """Drive the build from the clips as they are stored (none when nothing is missing)."""
+    def run(self, clips: Iterable[ClipMeta], workers: Workers, advance: Callable[[], None] = _nothing) -> Finished:
+        """Drive the build from the clips as they are stored (none when nothing is missing), units
+        made on ``workers`` (``advance`` told as each is made)."""
+        self.workers, self.advance = workers, advance
         self._advance()
         for meta in clips:
             self.metas[meta.key] = meta
@@ -114,21 +129,27 @@ class ChapterByChapter:
         for entry in self.chapters:
             if entry.units is None and not entry.clips_missing:
                 self._plan(entry)
+            if entry.units is not None and not entry.submitted and self.workers is not None:
+                self._submit(entry.units)
+                entry.submitted = True
         self._write_ready()
 
     def _plan(self, entry: _Chapter) -> None:
         number = entry.chapter.number
         synth = pipeline.assemble(self.pending.plan, self.pending.cache, self.metas, number, self.done.synth)
-        plan = plan_units([entry.chapter], synth, self.units.profile, self.units.config, self.units.cache)
-        entry.units = plan
-        self.done.plans.append(plan)
+        entry.units = plan_units([entry.chapter], synth, self.units.profile, self.units.config, self.units.cache)
+        self.done.plans.append(entry.units)
+
+    def _submit(self, plan: UnitPlan) -> None:
+        """Hand the plan's units not yet handed on to the workers."""
         fresh = [task for key, task in plan.todo.items() if key not in self.futures]
-        if fresh:
-            plan.cache.prepare()
-            job = unit_job()
-            for task in fresh:
-                future = self.futures[task.key] = self.units.workers.submit(job, task)
-                future.add_done_callback(lambda _: self.units.advance())
+        if not fresh or self.workers is None:  # nothing to make (or no workers yet: they come with run)
+            return
+        plan.cache.prepare()
+        job = unit_job()
+        for task in fresh:
+            future = self.futures[task.key] = self.workers.submit(job, task)
+            future.add_done_callback(lambda _: self.advance())
 
     def _write_ready(self) -> None:
         """Hand on the chapters now complete, in reading order."""
