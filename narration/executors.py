@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from narration.errors import EngineError, NarrationError
 
@@ -46,6 +46,15 @@ class WorkerSetup(Protocol):
 
     def build(self) -> Any:
         """Build the state (e.g. load a voice). Raise :class:`NarrationError` for a clean failure."""
+        ...
+
+
+@runtime_checkable
+class Threaded(Protocol):
+    """A setup whose state can use more than one core for one task (a voice's intra-op threads)."""
+
+    def with_threads(self, threads: int) -> WorkerSetup:
+        """The same setup (same identity) for a worker that may use ``threads`` cores."""
         ...
 
 
@@ -113,9 +122,12 @@ class InProcess:
 
     The state is built by the first task, or in a thread from :meth:`_Serial.warm_up` (a voice
     loads, or the codecs import, while the caller does other work); the first task waits for it.
+    ``threads``: the cores one task may use, for a :class:`Threaded` setup (this process's tasks
+    run one at a time, so a voice here may take the cores a pool would have shared out).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = max(1, threads)
         self._states: dict[str, Future[Any]] = {}
         self._lock = threading.Lock()
 
@@ -127,6 +139,8 @@ class InProcess:
             future = self._states.get(setup.identity)
             if future is None:
                 future = self._states[setup.identity] = Future()
+                if self.threads > 1 and isinstance(setup, Threaded):
+                    setup = setup.with_threads(self.threads)
                 if background:
                     threading.Thread(target=_build_into, args=(setup, future), daemon=True).start()
                 else:
@@ -182,7 +196,8 @@ class _Serial:
 
 class LocalProcesses:
     """A pool of ``jobs`` processes on this machine (fork where there is one: workers start at once
-    and inherit what the parent imported). With one job, or one task, work stays in-process.
+    and inherit what the parent imported). With one job, or one task, work stays in-process, where
+    a task may use the ``jobs`` cores (a voice's threads: one sentence spoken sooner).
 
     ``nice``: how much lower the pool's processes run than this one (``os.nice``), so that when two
     stages share the cores the other one's work goes first (the driver lets mastering, which a
@@ -193,7 +208,7 @@ class LocalProcesses:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         self.jobs = jobs
         self.nice = nice
-        self._local = InProcess()
+        self._local = InProcess(threads=jobs)
 
     def start(self, setup: WorkerSetup, tasks: int) -> Workers:
         size = max(1, min(self.jobs, tasks))

@@ -1,9 +1,10 @@
-"""The executor seam: where a stage's tasks run, and what each worker keeps."""
+"""The executor seam: where a stage's tasks run, and what each worker keeps (in-process: with more
+cores for a threaded state, built in the background in order)."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
@@ -71,3 +72,40 @@ def test_a_worker_that_cannot_start_fails_its_tasks_with_its_error():
 def test_workers_refuse_a_job_of_another_setup():
     with LocalProcesses(2).start(Setup("other"), 2) as workers, pytest.raises(ValueError, match="another setup"):
         list(workers.map_unordered(JOB, [1]))
+
+
+@dataclass(frozen=True)
+class CountingSetup:
+    identity: str = "counting"
+    threads: int = 1
+
+    def build(self) -> int:
+        return self.threads
+
+    def with_threads(self, threads: int) -> CountingSetup:
+        return replace(self, threads=threads)
+
+
+@dataclass(frozen=True)
+class PlainSetup:
+    identity: str = "plain"
+
+    def build(self) -> str:
+        return "built"
+
+
+def threads_of(state: int, task: None) -> int:
+    return state
+
+
+def test_in_process_gives_its_threads_to_a_threaded_setup() -> None:
+    job = Job("count", CountingSetup(), threads_of)
+    assert list(InProcess().start(job.setup, 1).map_unordered(job, [None])) == [1]
+    assert list(InProcess(threads=3).start(job.setup, 1).map_unordered(job, [None])) == [3]
+    assert InProcess(threads=3).state(PlainSetup()) == "built"  # a setup without threads is built as it is
+
+
+def test_one_local_job_stays_in_process_with_the_pool_s_cores() -> None:
+    job = Job("count", CountingSetup(), threads_of)
+    with LocalProcesses(2).start(job.setup, 1) as workers:  # one task: no pool, in this process
+        assert workers.submit(job, None).result() == 2
