@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 import pytest
 
 from narration.errors import EngineError
-from narration.executors import InProcess, Job, LocalProcesses
+from narration.executors import InProcess, Job, LocalProcesses, idle_cores
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,12 @@ def test_workers_refuse_a_job_of_another_setup():
         list(workers.map_unordered(JOB, [1]))
 
 
+@pytest.fixture
+def idle(monkeypatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2, 3}, raising=False)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.2, 0.2, 0.2))
+
+
 @dataclass(frozen=True)
 class CountingSetup:
     identity: str = "counting"
@@ -98,14 +104,23 @@ def threads_of(state: int, task: None) -> int:
     return state
 
 
-def test_in_process_gives_its_threads_to_a_threaded_setup() -> None:
+def test_in_process_gives_its_threads_to_a_threaded_setup(idle) -> None:
     job = Job("count", CountingSetup(), threads_of)
     assert list(InProcess().start(job.setup, 1).map_unordered(job, [None])) == [1]
     assert list(InProcess(threads=3).start(job.setup, 1).map_unordered(job, [None])) == [3]
     assert InProcess(threads=3).state(PlainSetup()) == "built"  # a setup without threads is built as it is
 
 
-def test_one_local_job_stays_in_process_with_the_pool_s_cores() -> None:
+def test_one_local_job_stays_in_process_with_the_pool_s_cores(idle) -> None:
     job = Job("count", CountingSetup(), threads_of)
     with LocalProcesses(2).start(job.setup, 1) as workers:  # one task: no pool, in this process
         assert workers.submit(job, None).result() == 2
+
+
+def test_threads_only_on_idle_cores(monkeypatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    for load, expected in ((0.1, 2), (0.7, 1), (1.2, 1), (6.0, 1)):
+        monkeypatch.setattr(os, "getloadavg", lambda load=load: (load, 0.0, 0.0))
+        assert idle_cores() == expected
+    job = Job("count", CountingSetup(), threads_of)
+    assert InProcess(threads=2).state(job.setup) == 1  # the machine is busy: one thread
