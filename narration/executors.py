@@ -17,6 +17,7 @@ Two rules make this safe with ``fork``:
 
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing
 import os
@@ -131,8 +132,11 @@ class InProcess:
     """Runs tasks in the calling process. States are kept for the executor's life, so a
     long-running caller (the studio) loads a voice once and reuses it for every build.
 
-    The state is built by the first task, or in a thread from :meth:`_Serial.warm_up` (a voice
-    loads, or the codecs import, while the caller does other work); the first task waits for it.
+    The state is built by the first task, or in the background from :meth:`_Serial.warm_up` (a
+    voice loads, or the codecs import, while the caller does other work); the first task waits for
+    it, or builds it at once if the background has not begun it. Background builds run one after
+    another, in the order asked: the voice a build needs first is not slowed down by importing the
+    codecs (both hold the interpreter), which import while it speaks (it lets go of it then).
     ``threads``: the cores one task may use, for a :class:`Threaded` setup (this process's tasks
     run one at a time, so a voice here may take the cores a pool would have shared out), if
     they are idle when its state is built (:func:`idle_cores`).
@@ -141,25 +145,47 @@ class InProcess:
     def __init__(self, threads: int = 1) -> None:
         self.threads = max(1, threads)
         self._states: dict[str, Future[Any]] = {}
+        self._queued: collections.deque[tuple[WorkerSetup, Future[Any]]] = collections.deque()
+        self._builder: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def state(self, setup: WorkerSetup) -> Any:
-        return self._building(setup, background=False).result()
+        future = self._building(setup, background=False)
+        with self._lock:  # still waiting in the background's queue: build it now, here
+            waiting = next((item for item in self._queued if item[1] is future), None)
+            if waiting is not None:
+                self._queued.remove(waiting)
+        if waiting is not None:
+            _build_into(*waiting)
+        return future.result()
 
     def _building(self, setup: WorkerSetup, background: bool) -> Future[Any]:
         with self._lock:
             future = self._states.get(setup.identity)
-            if future is None:
-                future = self._states[setup.identity] = Future()
-                threads = min(self.threads, idle_cores()) if self.threads > 1 else 1
-                if threads > 1 and isinstance(setup, Threaded):
-                    setup = setup.with_threads(threads)
-                    log.debug("%s: %d threads", setup.identity, threads)
-                if background:
-                    threading.Thread(target=_build_into, args=(setup, future), daemon=True).start()
-                else:
-                    _build_into(setup, future)
+            if future is not None:
+                return future
+            future = self._states[setup.identity] = Future()
+            threads = min(self.threads, idle_cores()) if self.threads > 1 else 1
+            if threads > 1 and isinstance(setup, Threaded):
+                setup = setup.with_threads(threads)
+                log.debug("%s: %d threads", setup.identity, threads)
+            if background:
+                self._queued.append((setup, future))
+                if self._builder is None:
+                    self._builder = threading.Thread(target=self._build_queued, name="in-process-setup", daemon=True)
+                    self._builder.start()
+                return future
+        _build_into(setup, future)
         return future
+
+    def _build_queued(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queued:
+                    self._builder = None
+                    return
+                setup, future = self._queued.popleft()
+            _build_into(setup, future)
 
     def start(self, setup: WorkerSetup, tasks: int) -> _Serial:
         return _Serial(self, setup)

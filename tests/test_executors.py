@@ -4,6 +4,8 @@ cores for a threaded state, built in the background in order)."""
 from __future__ import annotations
 
 import os
+import threading
+import time
 from dataclasses import dataclass, replace
 
 import pytest
@@ -124,3 +126,40 @@ def test_threads_only_on_idle_cores(monkeypatch) -> None:
         assert idle_cores() == expected
     job = Job("count", CountingSetup(), threads_of)
     assert InProcess(threads=2).state(job.setup) == 1  # the machine is busy: one thread
+
+
+@dataclass(frozen=True)
+class GatedSetup:
+    """Builds once its gate opens; notes the thread that built it, in order."""
+
+    identity: str
+    gate: threading.Event
+    built: list
+
+    def build(self) -> str:
+        self.gate.wait(10)
+        self.built.append((self.identity, threading.current_thread().name))
+        return self.identity
+
+
+def test_background_builds_run_one_after_another_and_a_task_takes_a_waiting_one() -> None:
+    built: list = []
+    open_gate, closed = threading.Event(), threading.Event()
+    open_gate.set()
+    voice, codecs, other = (
+        GatedSetup("voice", closed, built),
+        GatedSetup("codecs", open_gate, built),
+        GatedSetup("other", open_gate, built),
+    )
+    executor = InProcess()
+    for setup in (voice, codecs, other):
+        executor.start(setup, 1).warm_up()
+    assert executor.state(other) == "other"  # still queued behind the voice: built here, now
+    assert built == [("other", threading.current_thread().name)]
+    closed.set()
+    deadline = time.monotonic() + 10
+    while len(built) < 3 and time.monotonic() < deadline:  # the background builds the others
+        time.sleep(0.01)
+    assert [name for name, _ in built] == ["other", "voice", "codecs"]  # in the order asked
+    assert {thread for name, thread in built[1:]} == {"in-process-setup"}
+    assert executor.state(codecs) == "codecs" and executor.state(voice) == "voice"
