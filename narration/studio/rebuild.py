@@ -300,7 +300,8 @@ def describe(report: BuildReport, elapsed: float) -> str:
     synth = report.synth
     parts = []
     if synth.made:
-        parts.append(f"{synth.made} clip(s) spoken ({synth.audio_seconds_made:.1f} s of audio)")
+        spoken = f"{synth.made} clip(s) spoken in {synth.elapsed:.2f} s"
+        parts.append(f"{spoken} ({synth.audio_seconds_made:.1f} s of audio)")
     if report.units_made:
         parts.append(f"{report.units_made} unit(s) encoded")
     if report.episodes_written:
