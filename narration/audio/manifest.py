@@ -20,6 +20,7 @@ from narration.paths import recorded_path
 
 MANIFEST = ".build.json"
 VERSION = 1
+_CHAPTER_FIELDS = dataclasses.fields(ChapterOutput)
 
 
 def manifest_path(out_dir: Path) -> Path:
@@ -27,7 +28,7 @@ def manifest_path(out_dir: Path) -> Path:
 
 
 def _chapter(chapter: ChapterOutput, out_dir: Path) -> dict[str, Any]:
-    data = dataclasses.asdict(chapter)
+    data = {f.name: getattr(chapter, f.name) for f in _CHAPTER_FIELDS}  # asdict would copy every cue first
     data["episode"] = recorded_path(chapter.episode, out_dir)
     data["cues"] = [[c.start, c.end, c.text] for c in chapter.cues]
     data["blocks"] = [[b.kind, b.cues] for b in chapter.blocks]

@@ -26,12 +26,13 @@ Why narration writes its own MP4 instead of running ffmpeg's ``mov`` muxer (whic
 
 from __future__ import annotations
 
-import os
-import shutil
+import collections
+import itertools
 import struct
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -47,7 +48,6 @@ AUDIOBOOK = 2  # iTunes media kind (stik)
 TOOL = "narration"
 AUDIO_ID, CHAPTER_ID = 1, 2
 U32 = 0xFFFFFFFF
-COPY_BUFFER = 4 << 20
 BRANDS = (b"M4B ", b"M4A ", b"mp42", b"isom")
 UND = ((ord("u") - 0x60) << 10) | ((ord("n") - 0x60) << 5) | (ord("d") - 0x60)  # packed ISO-639-2 "und"
 MATRIX = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
@@ -120,25 +120,45 @@ def _utf8(text: str, limit: int) -> bytes:
     return text.encode("utf-8")[:limit].decode("utf-8", "ignore").encode("utf-8")
 
 
-def _read_parts(parts: Sequence[AacPart]) -> tuple[np.ndarray, list[np.ndarray], list[Path]]:
-    """Every frame size, and the sizes and path of each non-empty part (checked against its file)."""
-    chunks, paths = [], []
+@dataclass(frozen=True)
+class _Parts:
+    """The non-empty parts: every frame's size, and each part's frames, bytes and path."""
+
+    sizes: np.ndarray  # every frame's size, in order (int64)
+    frames: list[int]  # frames of each part
+    nbytes: list[int]  # bytes of each part
+    paths: list[Path]
+
+
+def _read_parts(parts: Sequence[AacPart]) -> _Parts:
+    """Every frame size, and the frames, bytes and path of each non-empty part. Each part's size on
+    disk is checked as it is copied (:func:`_copy_part`): no file is looked at twice."""
+    frames, nbytes, paths, sizes = [], [], [], []
     for part in parts:
-        sizes = np.asarray(part.sizes, dtype=np.int64)
-        try:
-            on_disk = os.stat(part.path).st_size
-        except OSError as exc:
-            raise AudioError(f"cannot read the AAC part {part.path}: {exc.strerror or exc}") from exc
-        if int(sizes.sum()) != on_disk:
-            raise AudioError(f"{part.path}: {on_disk} bytes on disk, but its frame sizes add up to {sizes.sum()}")
-        if (sizes <= 0).any():
-            raise AudioError(f"{part.path}: an AAC frame of {sizes.min()} bytes")
-        if len(sizes):
-            chunks.append(sizes)
-            paths.append(Path(part.path))
-    if not chunks:
+        if not part.sizes:
+            continue
+        if min(part.sizes) <= 0:
+            raise AudioError(f"{part.path}: an AAC frame of {min(part.sizes)} bytes")
+        frames.append(len(part.sizes))
+        nbytes.append(sum(part.sizes))
+        paths.append(Path(part.path))
+        sizes.append(part.sizes)
+    if not frames:
         raise AudioError("no AAC frames to write into the M4B")
-    return np.concatenate(chunks), chunks, paths
+    every = np.fromiter(itertools.chain.from_iterable(sizes), dtype=np.int64, count=sum(frames))
+    return _Parts(every, frames, nbytes, paths)
+
+
+def _copy_part(out: IO[bytes], path: Path, size: int) -> None:
+    """Append the part's frames; :class:`AudioError` unless its file holds exactly ``size`` bytes
+    (one byte more is asked for, so a longer file is noticed too)."""
+    try:
+        copied = fsutil.append_file(out, path, size + 1)
+    except OSError as exc:
+        raise AudioError(f"cannot read the AAC part {path}: {exc.strerror or exc}") from exc
+    if copied != size:
+        found = f"more than {size}" if copied > size else str(copied)
+        raise AudioError(f"{path}: {found} bytes on disk, but its frame sizes add up to {size}")
 
 
 def _chapter_ms(marks: Sequence[Mark], total_ms: int) -> np.ndarray:
@@ -382,16 +402,26 @@ def _head(book: _Book) -> bytes:
 
 def _book(parts: Sequence[AacPart], sample_rate: int, audio_config: bytes, bitrate: int,
           marks: Sequence[Mark], title: str, author: str, cover: Cover, comment: str = "") -> _Book:  # fmt: skip
-    sizes, chunks, paths = _read_parts(parts)
+    read = _read_parts(parts)
     audio = _Audio(
-        sizes=sizes,
-        chunk_frames=np.array([len(c) for c in chunks], dtype=np.int64),
-        chunk_bytes=np.array([int(c.sum()) for c in chunks], dtype=np.int64),
-        paths=tuple(paths), sample_rate=sample_rate, config=bytes(audio_config), bitrate=bitrate,
+        sizes=read.sizes,
+        chunk_frames=np.array(read.frames, dtype=np.int64),
+        chunk_bytes=np.array(read.nbytes, dtype=np.int64),
+        paths=tuple(read.paths), sample_rate=sample_rate, config=bytes(audio_config), bitrate=bitrate,
     )  # fmt: skip
     samples = tuple(_chapter_sample(m.title) for m in marks)
     udta = _udta(marks, audio.duration_ms, title, author, cover, comment)
     return _Book(audio, _chapter_ms(marks, audio.duration_ms), samples, udta)
+
+
+def _repeated(paths: Sequence[Path]) -> dict[Path, bytes]:
+    """The content of the files that are parts more than once (the silent frame that pads chapters):
+    read once, written as often as they are named."""
+    counts = collections.Counter(paths)
+    try:
+        return {path: path.read_bytes() for path, count in counts.items() if count > 1}
+    except OSError as exc:
+        raise AudioError(f"cannot read the AAC part {exc.filename}: {exc.strerror or exc}") from exc
 
 
 def write_m4b(
@@ -418,11 +448,14 @@ def write_m4b(
     book = _book(parts, sample_rate, audio_config, bitrate, marks, title, author, cover, comment)
     head = _head(book)
     expected = len(head) + book.text_bytes + int(book.audio.chunk_bytes.sum())
+    repeated = _repeated(book.audio.paths)
     with fsutil.atomic_open(target, "wb") as out:
         out.write(head)
         out.write(b"".join(book.chapter_samples))
-        for path in book.audio.paths:
-            with open(path, "rb") as source:
-                shutil.copyfileobj(source, out, COPY_BUFFER)
+        for path, size in zip(book.audio.paths, book.audio.chunk_bytes.tolist(), strict=True):
+            if path in repeated and len(repeated[path]) == size:
+                out.write(repeated[path])
+            else:
+                _copy_part(out, path, size)
         if out.tell() != expected:
             raise AudioError(f"{target.name}: the AAC parts changed while the book was written")

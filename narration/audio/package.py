@@ -18,6 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from narration import fsutil
 from narration.audio import chapters as chapter_marks
 from narration.audio.codec import AAC_FRAME, Timing
 from narration.audio.cover import Cover
@@ -113,6 +114,6 @@ def write_book(
     """Both book files; the MP3 is written while the M4B is. ``comment``: the AI disclosure."""
     chapter_marks.warn_if_many(len(chapters))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-mp3") as pool:
-        book_mp3 = pool.submit(write_book_mp3, mp3, chapters, title, author, cover, comment)
+        book_mp3 = pool.submit(fsutil.carry(write_book_mp3), mp3, chapters, title, author, cover, comment)
         write_book_m4b(m4b, chapters, title, author, cover, silence, comment)
         book_mp3.result()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,8 +60,7 @@ def write_mp3(target: Path, tag: bytes, sources: Sequence[Path]) -> None:
     with fsutil.atomic_open(target, "wb") as out:
         out.write(tag)
         for source in sources:
-            with open(source, "rb") as handle:
-                shutil.copyfileobj(handle, out, 1 << 20)
+            fsutil.append_file(out, source)
 
 
 # ISO 639-1 -> ISO 639-2 (what ID3 comment frames name their language with); others are "und".

@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,9 +88,10 @@ class UnitCache:
     def lookup(self, key: str) -> Unit | None:
         """The cached unit for ``key``, if complete and intact (three stats; the sidecar is read
         once per version of the entry, see :func:`_load_unit`)."""
-        mp3, aac, sidecar = self.paths(key)
+        stem = os.path.join(self.root, key)  # strings: a build looks up every unit of the book
         try:
-            meta, mp3_size, aac_size = sidecar.stat(), mp3.stat().st_size, aac.stat().st_size
+            meta = os.stat(stem + ".json")
+            mp3_size, aac_size = os.stat(stem + ".mp3").st_size, os.stat(stem + ".aac").st_size
         except OSError:
             return None
         return _load_unit(str(self.root), key, meta.st_mtime_ns, meta.st_size, mp3_size, aac_size)
@@ -116,16 +118,21 @@ class UnitCache:
 
     def prune(self, keep: set[str]) -> int:
         """Remove the entries not in ``keep``; how many were removed."""
-        stale = {
-            path
-            for path in self.root.glob("*")
-            if path.suffix in (".mp3", ".aac", ".json")
-            and not path.name.startswith((".", SILENCE))
-            and path.stem not in keep
-        }
-        for path in stale:
-            path.unlink(missing_ok=True)
-        return len({path.stem for path in stale})
+        try:
+            with os.scandir(self.root) as entries:
+                names = [entry.name for entry in entries]
+        except FileNotFoundError:
+            return 0
+        stale = [
+            name
+            for name in names
+            if name.endswith((".mp3", ".aac", ".json"))
+            and not name.startswith((".", SILENCE))
+            and name.rsplit(".", 1)[0] not in keep
+        ]
+        for name in stale:
+            (self.root / name).unlink(missing_ok=True)
+        return len({name.rsplit(".", 1)[0] for name in stale})
 
 
 @functools.lru_cache(maxsize=16384)

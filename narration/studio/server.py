@@ -64,7 +64,9 @@ class Studio:
         watcher; the caller serves (:meth:`serve_forever` or :meth:`serve_in_thread`)."""
         config.out_dir.mkdir(parents=True, exist_ok=True)
         token = None if is_loopback(config.host) else (config.token or secrets.token_urlsafe(18))
-        rebuilder = Rebuilder(config.scripts, config.out_dir, executors or Executors(InProcess(), InProcess()))
+        # The voice speaks one sentence at a time here, and the page waits for it: all the cores.
+        studio_executors = executors or Executors(InProcess(threads=cores()), InProcess())
+        rebuilder = Rebuilder(config.scripts, config.out_dir, studio_executors)
         app = StudioApp(rebuilder, ScriptEditor(config.scripts), Access(token, config.port))
         server = make_server(config.out_dir, config.host, config.port, app=app)
         app.access = Access(token, server.port)  # port 0 chose one

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,7 @@ class EngineSetup:
 
     spec: EngineSpec
     take: int = 1  # another take is another rendition: the voice's noise is seeded for it
+    threads: int = 1  # cores one synthesis may use (not in the identity: the audio is the same)
 
     @property
     def identity(self) -> str:
@@ -61,8 +62,12 @@ class EngineSetup:
 
     def build(self) -> Speaker:
         speaker = Speaker(get_engine(self.spec))
-        speaker.engine.load(self.take)
+        speaker.engine.load(self.take, self.threads)
         return speaker
+
+    def with_threads(self, threads: int) -> EngineSetup:
+        """This setup for a worker that may use ``threads`` cores (see :class:`~narration.executors.InProcess`)."""
+        return replace(self, threads=threads)
 
 
 class Speaker:

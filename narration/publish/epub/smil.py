@@ -3,6 +3,8 @@ its element in the chapter's XHTML with its clip of the chapter's audio."""
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from narration.publish.epub.parts import EpubChapter, clock_value
@@ -15,8 +17,10 @@ def _sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
     return etree.SubElement(parent, f"{{{SMIL}}}{tag}", attrs)
 
 
+@functools.lru_cache(maxsize=256)
 def overlay_document(chapter: EpubChapter) -> bytes:
-    """The chapter's overlay; paths are relative to the SMIL file (``smil/``)."""
+    """The chapter's overlay; paths are relative to the SMIL file (``smil/``). Memoised (a chapter
+    is a frozen value): a long-running caller (the studio) renders only the chapters an edit changed."""
     smil = etree.Element(f"{{{SMIL}}}smil", nsmap={None: SMIL, "epub": OPS}, version="3.0")  # type: ignore[dict-item]
     body = _sub(smil, "body")
     seq = _sub(body, "seq", id="seq-1")

