@@ -27,7 +27,9 @@ from a second worker (target >= 1.85). For each run it also shows where the CPU 
 this process: client, scheduler, nannies or the pool's parent) and, on the cluster, each worker's
 busy time from Dask's task stream. Then, on the 2-worker cluster:
 
-(d) per-task overhead: the scheduler round trip of an empty task, one at a time; the scheduler's
+(d) Dask's own CPU (its profiler, event-loop checks, heartbeats, monitors) while 2 workers run
+    tasks that sleep, as a share of one core, with Dask's defaults and with ``QUIET_DASK``;
+    per-task overhead: the scheduler round trip of an empty task, one at a time; the scheduler's
     rate for many empty tasks at once; the transfer of a result carrying N seconds of clip audio
     (int16 at the voice's rate), per second of audio; the client's store of a clip (WAV + sidecar),
     per second of audio;
@@ -253,6 +255,27 @@ def overheads(address: str, tmp: Path) -> dict[str, float]:
     return figures
 
 
+def hold(seconds: float) -> float:
+    time.sleep(seconds)  # a task that takes no CPU: what is left is Dask's own
+    return seconds
+
+
+def machinery(config: dict[str, object], seconds: float = 10.0) -> float:
+    """Share of one core that 2 workers, their nannies and scheduler use while each worker runs a
+    task that sleeps ``seconds``: Dask's own CPU, which synthesis on those cores goes without."""
+    cluster = local_cluster(2, config)
+    try:
+        with Client(cluster.scheduler_address, set_as_default=False) as client:
+            client.gather(client.map(hold, [0.5, 0.5], pure=False))
+            own, children, start = _cpu(resource.getrusage(resource.RUSAGE_SELF)), _workers_cpu(), time.perf_counter()
+            client.gather(client.map(hold, [seconds, seconds], pure=False))
+            wall = time.perf_counter() - start
+            used = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - own + _workers_cpu() - children
+        return used / wall
+    finally:
+        cluster.close()
+
+
 def audio_stage(book: Book, tmp: Path) -> tuple[float, float]:
     """(seconds, seconds of audio) of the local audio stage with every clip already cached."""
     cache = tmp / "stage-clips"
@@ -344,6 +367,10 @@ def main() -> None:
             o = overheads(cluster.scheduler_address, tmp)
         finally:
             cluster.close()
+        print(
+            f"(d) Dask's own CPU, 2 workers running tasks that sleep: {machinery({}):.1%} of a core with its defaults, "
+            f"{machinery(QUIET_DASK):.1%} without the profiler and with 1 s loop checks [{load()}]"
+        )
         print(
             f"(d) per task: round trip {o['round_trip'] * 1000:.1f} ms; "
             f"scheduler {o['tasks_per_second']:.0f} empty tasks/s; "

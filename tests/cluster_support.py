@@ -103,13 +103,15 @@ class Cluster:
 
 
 def dask_machinery(dask_worker: Any) -> dict[str, Any]:
-    """What a worker runs besides its tasks (run on the worker by ``client.run``): its profiler,
-    and how often its event loop is checked (seconds)."""
+    """What a worker runs besides its tasks (run on the worker by ``client.run``): its profiler, and
+    how often its event loop, its memory and the system's load are looked at."""
     import dask
 
     return {
         "profiler": "profile" in dask_worker.periodic_callbacks,
         "tick": dask.config.get("distributed.admin.tick.interval"),
+        "memory": dask.config.get("distributed.worker.memory.monitor-interval"),
+        "system": dask.config.get("distributed.admin.system-monitor.interval"),
     }
 
 

@@ -14,7 +14,7 @@ from synth_support import clip_files, stray_files
 
 import narration as narration_package
 from narration.build import build
-from narration.cluster import DEFAULT_TIMEOUT, QUIET_DASK, ClusterSpec, DaskExecutor, dask_environment, parse_cluster
+from narration.cluster import DEFAULT_TIMEOUT, ClusterSpec, DaskExecutor, dask_environment, parse_cluster
 from narration.errors import ConfigError
 from narration.model import load_book
 from narration.synth.pipeline import resolve_options
@@ -97,14 +97,19 @@ def test_synth_on_a_local_cluster_makes_the_book_local_processes_make(book: Path
     same_book(chapters_of(book / "scripts"), local_book)
 
 
-def test_a_local_clusters_workers_run_without_dasks_profiler_and_frequent_loop_checks() -> None:
+QUIET = {"profiler": False, "tick": "1s", "memory": "1s", "system": "5s"}
+
+
+def test_a_local_clusters_workers_run_without_dasks_profiler_and_frequent_checks() -> None:
     assert dask_environment() == {
         "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
         "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+        "DASK_DISTRIBUTED__WORKER__MEMORY__MONITOR_INTERVAL": "1s",
+        "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL": "5s",
     }
     with DaskExecutor("local:1") as executor:
         found = list(executor.connect().run(dask_machinery).values())
-    assert found == [{"profiler": False, "tick": QUIET_DASK["distributed.admin.tick.interval"]}]
+    assert found == [QUIET]
 
 
 # --- a scheduler and workers ---------------------------------------------------------------------
@@ -116,9 +121,12 @@ def test_the_readmes_worker_settings_turn_dasks_profiler_off(tmp_path: Path) -> 
         cluster.worker("w-quiet", env=dask_environment())
         found = cluster.observer.run(dask_machinery)
         by_name = {name: found[cluster.address_of(name)] for name in ("w-default", "w-quiet")}
-    assert by_name == {"w-default": {"profiler": True, "tick": "20ms"}, "w-quiet": {"profiler": False, "tick": "1s"}}
+    assert by_name == {
+        "w-default": {"profiler": True, "tick": "20ms", "memory": "100ms", "system": "500ms"},
+        "w-quiet": QUIET,
+    }
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    assert " ".join(f"{key}={value}" for key, value in dask_environment().items()) in readme
+    assert all(f"{key}={value}" in readme for key, value in dask_environment().items())
 
 
 def test_a_scheduler_and_two_workers_build_the_book(book: Path, tmp_path: Path, local_book: list) -> None:

@@ -10,14 +10,17 @@ from narration.errors import ConfigError
 DEFAULT_TIMEOUT = 300.0  # seconds without any usable worker before a build gives up
 OFF = "off"  # --cluster off: this machine, whatever book.toml says
 # Dask's own machinery that synthesis has no use for, tuned down: each worker's statistical
-# profiler samples its threads every 10 ms, and every Dask server (scheduler, nanny, worker) checks
-# its event loop every 20 ms. On this machine that took ~15 % of a core for 2 workers and their
-# scheduler, all of it taken from synthesis when every core speaks (bench/cluster.py measures it).
-# ``local:N`` starts its cluster with these; the README gives them as environment variables for
-# ``dask scheduler`` and ``dask worker`` (see :func:`dask_environment`).
+# profiler samples its threads every 10 ms, every Dask server (scheduler, nanny, worker) checks its
+# event loop every 20 ms, nannies and workers read the worker's memory every 100 ms and the system's
+# load every 500 ms. On this machine that took ~15 % of a core for 2 workers and their scheduler
+# (2 % with these settings), all of it taken from synthesis when every core speaks: bench/cluster.py
+# measures it. ``local:N`` starts its cluster with these; the README gives them as environment
+# variables for ``dask scheduler`` and ``dask worker`` (see :func:`dask_environment`).
 QUIET_DASK: dict[str, object] = {
     "distributed.worker.profile.enabled": False,  # the dashboard's profile page stays empty
     "distributed.admin.tick.interval": "1s",  # event-loop health checks (a blocked loop is still reported)
+    "distributed.worker.memory.monitor-interval": "1s",  # memory limits are still enforced
+    "distributed.admin.system-monitor.interval": "5s",  # the dashboard's system graphs
 }
 _SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 _LOCAL = re.compile(r"local:(\d+)")
