@@ -16,7 +16,8 @@ WAV and sidecar writes included):
 What is timed is the same in each: a cluster's workers are long-running, so (b) and (c) start
 theirs, and import narration, Piper and onnxruntime in them, before the clock; (a) forks its pool
 inside the clock (a fork costs milliseconds), from this process, which imported the same modules
-first. In both the voice is loaded inside the clock, by each worker process, once. The client,
+first. In both the voice is loaded inside the clock, by each worker process, once; (b) and (c)
+also connect to the scheduler, check the workers' identity and disconnect inside it. The client,
 the scheduler and the nannies of (b) run in this process, as ``narration build`` and a scheduler
 on this machine would, and compete with the workers for the same 2 cores as the pool's parent.
 The configurations are run in turn, ``--repeat`` rounds of (a), (b), (b0), (c), so a change in the
@@ -122,10 +123,12 @@ class Run:
     worker_cpu: float  # CPU seconds of the worker processes in the timed run
     own_cpu: float  # CPU seconds of this process: the pool's parent, or client, scheduler and nannies
     busy: tuple[float, ...] = ()  # each cluster worker's seconds running tasks (Dask's task stream)
+    connecting: float = 0.0  # of ``seconds``: connecting to the scheduler and disconnecting
 
     def cpu(self) -> str:
         busy = "" if not self.busy else "; workers busy " + ", ".join(f"{b:.1f}" for b in self.busy) + " s"
-        return f"cpu: workers {self.worker_cpu:.1f} s, this process {self.own_cpu:.1f} s{busy}"
+        connecting = f"; connect + close {self.connecting:.2f} s" if self.busy else ""
+        return f"cpu: workers {self.worker_cpu:.1f} s, this process {self.own_cpu:.1f} s{busy}{connecting}"
 
 
 def timed_synthesis(book: Book, **options: Any) -> tuple[float, float, int]:
@@ -159,20 +162,24 @@ def _workers_cpu() -> float:
 
 
 def on_cluster(book: Book, workers: int, config: dict[str, object]) -> Run:
-    """(b), (b0), (c): a new cluster, started outside the timed run as a cluster's workers are."""
+    """(b), (b0), (c): a new cluster, started outside the timed run as a cluster's workers are; the
+    client connects and disconnects inside it, as ``narration build --cluster`` does."""
     cluster = local_cluster(workers, config)
     try:
         with Client(cluster.scheduler_address, set_as_default=False) as observer, get_task_stream(observer) as stream:
             own, children = _cpu(resource.getrusage(resource.RUSAGE_SELF)), _workers_cpu()
+            start = time.perf_counter()
             with DaskExecutor(cluster.scheduler_address) as executor:
-                seconds, audio, clips = timed_synthesis(book, executor=executor)
+                synthesis, audio, clips = timed_synthesis(book, executor=executor)
+            seconds = time.perf_counter() - start
             own, children = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - own, _workers_cpu() - children
         busy: dict[str, float] = {}
         for task in stream.data:
             for step in task["startstops"]:
                 if step["action"] == "compute":
                     busy[task["worker"]] = busy.get(task["worker"], 0.0) + step["stop"] - step["start"]
-        return Run(seconds, audio, clips, children, own, tuple(sorted(busy.values(), reverse=True)))
+        workers_busy = tuple(sorted(busy.values(), reverse=True))
+        return Run(seconds, audio, clips, children, own, workers_busy, seconds - synthesis)
     finally:
         cluster.close()
 
