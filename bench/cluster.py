@@ -56,7 +56,7 @@ import resource
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,7 +99,7 @@ def sample(scripts: Path, chapters: list[int], words: int | None, out: Path) -> 
     return f"{total} words of chapters {','.join(map(str, chapters))} of {scripts}"
 
 
-def local_cluster(workers: int, config: dict[str, object]) -> LocalCluster:
+def local_cluster(workers: int, config: Mapping[str, object]) -> LocalCluster:
     """``workers`` single-threaded worker processes with ``config`` (read by the scheduler and the
     nannies as they start, passed to the workers) and narration, Piper and onnxruntime imported."""
     with dask.config.set(config):
@@ -161,7 +161,7 @@ def _workers_cpu() -> float:
     return total
 
 
-def on_cluster(book: Book, workers: int, config: dict[str, object]) -> Run:
+def on_cluster(book: Book, workers: int, config: Mapping[str, object]) -> Run:
     """(b), (b0), (c): a new cluster, started outside the timed run as a cluster's workers are; the
     client connects and disconnects inside it, as ``narration build --cluster`` does."""
     cluster = local_cluster(workers, config)
@@ -267,7 +267,7 @@ def hold(seconds: float) -> float:
     return seconds
 
 
-def machinery(config: dict[str, object], seconds: float = 10.0) -> float:
+def machinery(config: Mapping[str, object], seconds: float = 10.0) -> float:
     """Share of one core that 2 workers, their nannies and scheduler use while each worker runs a
     task that sleeps ``seconds``: Dask's own CPU, which synthesis on those cores goes without."""
     cluster = local_cluster(2, config)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from narration.errors import ConfigError
 
@@ -16,12 +18,14 @@ OFF = "off"  # --cluster off: this machine, whatever book.toml says
 # (2 % with these settings), all of it taken from synthesis when every core speaks: bench/cluster.py
 # measures it. ``local:N`` starts its cluster with these; the README gives them as environment
 # variables for ``dask scheduler`` and ``dask worker`` (see :func:`dask_environment`).
-QUIET_DASK: dict[str, object] = {
-    "distributed.worker.profile.enabled": False,  # the dashboard's profile page stays empty
-    "distributed.admin.tick.interval": "1s",  # event-loop health checks (a blocked loop is still reported)
-    "distributed.worker.memory.monitor-interval": "1s",  # memory limits are still enforced
-    "distributed.admin.system-monitor.interval": "5s",  # the dashboard's system graphs
-}
+QUIET_DASK: Mapping[str, object] = MappingProxyType(
+    {
+        "distributed.worker.profile.enabled": False,  # the dashboard's profile page stays empty
+        "distributed.admin.tick.interval": "1s",  # event-loop health checks (a blocked loop is still reported)
+        "distributed.worker.memory.monitor-interval": "1s",  # memory limits are still enforced
+        "distributed.admin.system-monitor.interval": "5s",  # the dashboard's system graphs
+    }
+)
 _SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 _LOCAL = re.compile(r"local:(\d+)")
 _ADDRESS = re.compile(r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:]+\]|[^\s/:\[\]]+)(?::(?P<port>\d+))?")
@@ -75,7 +79,7 @@ def resolve_cluster(
     return parse_cluster(chosen, timeout if timeout is not None else configured_timeout)
 
 
-def dask_environment(config: dict[str, object] | None = None) -> dict[str, str]:
+def dask_environment(config: Mapping[str, object] | None = None) -> dict[str, str]:
     """``config`` (default :data:`QUIET_DASK`) as the environment variables Dask reads at start,
     e.g. ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` for ``dask worker``."""
     chosen = QUIET_DASK if config is None else config
