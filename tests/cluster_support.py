@@ -48,11 +48,15 @@ class Cluster:
     workers: dict[str, subprocess.Popen] = field(default_factory=dict)
     _observer: Client | None = None
 
-    def worker(self, name: str, *extra: str, wait: bool = True) -> subprocess.Popen:
-        """Start ``dask worker ADDRESS --nthreads 1 --no-nanny --name NAME`` (so killing it kills the worker)."""
+    def worker(self, name: str, *extra: str, wait: bool = True, env: dict[str, str] | None = None) -> subprocess.Popen:
+        """Start ``dask worker ADDRESS --nthreads 1 --no-nanny --name NAME`` (so killing it kills the
+        worker), with ``env`` added to its environment."""
         log = (self.folder / f"{name}.log").open("wb")
         command = [str(DASK), "worker", self.address, "--nthreads", "1", "--no-nanny", "--no-dashboard"]
-        proc = subprocess.Popen([*command, "--name", name, *extra], stdout=log, stderr=subprocess.STDOUT)
+        environment = {**os.environ, **(env or {})}
+        proc = subprocess.Popen(
+            [*command, "--name", name, *extra], stdout=log, stderr=subprocess.STDOUT, env=environment
+        )
         self.workers[name] = proc
         if wait:
             wait_until(f"worker {name}", lambda: name in self.names())
@@ -96,6 +100,19 @@ class Cluster:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def dask_machinery(dask_worker: Any) -> dict[str, Any]:
+    """What a worker runs besides its tasks (run on the worker by ``client.run``): its profiler, and
+    how often its event loop, its memory and the system's load are looked at."""
+    import dask
+
+    return {
+        "profiler": "profile" in dask_worker.periodic_callbacks,
+        "tick": dask.config.get("distributed.admin.tick.interval"),
+        "memory": dask.config.get("distributed.worker.memory.monitor-interval"),
+        "system": dask.config.get("distributed.admin.system-monitor.interval"),
+    }
 
 
 def _computed(dask_scheduler: Any) -> dict[str, int]:

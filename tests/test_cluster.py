@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 from audio_support import make_book
-from cluster_support import OTHER_NARRATION, chapters_of, narration, scheduler, wait_until
+from cluster_support import OTHER_NARRATION, chapters_of, dask_machinery, narration, scheduler, wait_until
 from synth_support import clip_files, stray_files
 
 import narration as narration_package
 from narration.build import build
-from narration.cluster import DEFAULT_TIMEOUT, ClusterSpec, parse_cluster
+from narration.cluster import DEFAULT_TIMEOUT, ClusterSpec, DaskExecutor, dask_environment, parse_cluster
 from narration.errors import ConfigError
 from narration.model import load_book
 from narration.synth.pipeline import resolve_options
@@ -97,7 +97,36 @@ def test_synth_on_a_local_cluster_makes_the_book_local_processes_make(book: Path
     same_book(chapters_of(book / "scripts"), local_book)
 
 
+QUIET = {"profiler": False, "tick": "1s", "memory": "1s", "system": "5s"}
+
+
+def test_a_local_clusters_workers_run_without_dasks_profiler_and_frequent_checks() -> None:
+    assert dask_environment() == {
+        "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False",
+        "DASK_DISTRIBUTED__ADMIN__TICK__INTERVAL": "1s",
+        "DASK_DISTRIBUTED__WORKER__MEMORY__MONITOR_INTERVAL": "1s",
+        "DASK_DISTRIBUTED__ADMIN__SYSTEM_MONITOR__INTERVAL": "5s",
+    }
+    with DaskExecutor("local:1") as executor:
+        found = list(executor.connect().run(dask_machinery).values())
+    assert found == [QUIET]
+
+
 # --- a scheduler and workers ---------------------------------------------------------------------
+
+
+def test_the_readmes_worker_settings_turn_dasks_profiler_off(tmp_path: Path) -> None:
+    with scheduler(tmp_path / "dask") as cluster:
+        cluster.worker("w-default")
+        cluster.worker("w-quiet", env=dask_environment())
+        found = cluster.observer.run(dask_machinery)
+        by_name = {name: found[cluster.address_of(name)] for name in ("w-default", "w-quiet")}
+    assert by_name == {
+        "w-default": {"profiler": True, "tick": "20ms", "memory": "100ms", "system": "500ms"},
+        "w-quiet": QUIET,
+    }
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert all(f"{key}={value}" in readme for key, value in dask_environment().items())
 
 
 def test_a_scheduler_and_two_workers_build_the_book(book: Path, tmp_path: Path, local_book: list) -> None:

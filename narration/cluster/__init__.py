@@ -14,13 +14,31 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from narration.cluster.spec import DEFAULT_TIMEOUT, OFF, ClusterSpec, parse_cluster, resolve_cluster
+from narration.cluster.spec import (
+    DEFAULT_TIMEOUT,
+    OFF,
+    QUIET_DASK,
+    ClusterSpec,
+    dask_environment,
+    parse_cluster,
+    resolve_cluster,
+)
 from narration.executors import Executor
 
 if TYPE_CHECKING:
     from narration.cluster.executor import DaskExecutor
 
-__all__ = ["DEFAULT_TIMEOUT", "OFF", "ClusterSpec", "DaskExecutor", "executor_for", "parse_cluster", "resolve_cluster"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "OFF",
+    "QUIET_DASK",
+    "ClusterSpec",
+    "DaskExecutor",
+    "dask_environment",
+    "executor_for",
+    "parse_cluster",
+    "resolve_cluster",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -28,7 +28,7 @@ from concurrent.futures import Future
 from types import TracebackType
 from typing import Any, TypeVar
 
-from narration.cluster.spec import ClusterSpec, parse_cluster
+from narration.cluster.spec import QUIET_DASK, ClusterSpec, parse_cluster
 from narration.cluster.worker import Identity, identity_of, refusal, run_task
 from narration.errors import ClusterError, NarrationError
 from narration.executors import Job, WorkerSetup
@@ -39,7 +39,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 CONNECT_TIMEOUT = 4.0  # seconds: with the imports, an unreachable scheduler is reported within 10 s
-POLL = 0.01  # seconds between looks at the results that came back
+WAKE = 0.1  # seconds at most between looks at the workers while no result comes back (as Dask's own)
 HEALTH_EVERY = 1.0  # seconds between asking the scheduler which workers are connected
 
 
@@ -253,12 +253,24 @@ class DaskWorkers:
             batch = done.next_batch(block=False)
             if not batch:
                 watch.check(_kept(len(tasks) - len(pending), len(tasks)))
-                time.sleep(POLL)
+                _wait_for_results(done)
                 continue
             for future, result in batch:
                 value = _outcome(future, result, self.owner.address, _kept(len(tasks) - len(pending), len(tasks)))
                 pending.discard(future.key)
                 yield value
+
+
+def _wait_for_results(done: Any) -> None:
+    """Until a result is ready in ``done`` (an ``as_completed``), or :data:`WAKE` s: woken by the
+    result, as Dask's own blocking iteration is, rather than looking every few milliseconds."""
+    condition = getattr(done, "thread_condition", None)
+    if condition is None:  # another Dask: look again shortly
+        time.sleep(WAKE / 10)
+        return
+    with condition:  # a result queued before this check is seen; one queued after it notifies
+        if not done.has_ready():
+            condition.wait(timeout=WAKE)
 
 
 def _outcome(future: Any, result: Any, address: str, kept: str) -> Any:
@@ -306,19 +318,22 @@ class _Watch:
 
 
 def _local_cluster(workers: int) -> Any:
-    """``local:N``: N worker processes of one thread each on this machine (no dashboard)."""
+    """``local:N``: N worker processes of one thread each on this machine (no dashboard, no
+    profiler: :data:`~narration.cluster.spec.QUIET_DASK`, which its workers inherit)."""
+    import dask
     from distributed import LocalCluster
 
     log.info("starting a local Dask cluster of %d worker processes", workers)
-    return LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        silence_logs=logging.ERROR,  # the workers' warnings as they are stopped mid-task say nothing new
-        preload=["narration.cluster.local_worker"],  # Ctrl-C is the narration process's to handle
-    )
+    with dask.config.set(QUIET_DASK):  # read as the scheduler and nannies start, passed to the workers
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,  # the workers' warnings as they are stopped mid-task say nothing new
+            preload=["narration.cluster.local_worker"],  # Ctrl-C is the narration process's to handle
+        )
 
 
 def _quiet_dask_logs() -> None:

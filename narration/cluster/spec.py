@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from narration.errors import ConfigError
 
 DEFAULT_TIMEOUT = 300.0  # seconds without any usable worker before a build gives up
 OFF = "off"  # --cluster off: this machine, whatever book.toml says
+# Dask's own machinery that synthesis has no use for, tuned down: each worker's statistical
+# profiler samples its threads every 10 ms, every Dask server (scheduler, nanny, worker) checks its
+# event loop every 20 ms, nannies and workers read the worker's memory every 100 ms and the system's
+# load every 500 ms. On this machine that took ~15 % of a core for 2 workers and their scheduler
+# (2 % with these settings), all of it taken from synthesis when every core speaks: bench/cluster.py
+# measures it. ``local:N`` starts its cluster with these; the README gives them as environment
+# variables for ``dask scheduler`` and ``dask worker`` (see :func:`dask_environment`).
+QUIET_DASK: Mapping[str, object] = MappingProxyType(
+    {
+        "distributed.worker.profile.enabled": False,  # the dashboard's profile page stays empty
+        "distributed.admin.tick.interval": "1s",  # event-loop health checks (a blocked loop is still reported)
+        "distributed.worker.memory.monitor-interval": "1s",  # memory limits are still enforced
+        "distributed.admin.system-monitor.interval": "5s",  # the dashboard's system graphs
+    }
+)
 _SCHEMES = ("tcp", "tls", "ws", "wss", "ucx", "inproc")
 _LOCAL = re.compile(r"local:(\d+)")
 _ADDRESS = re.compile(r"(?:(?P<scheme>[a-z]+)://)?(?P<host>\[[0-9a-fA-F:]+\]|[^\s/:\[\]]+)(?::(?P<port>\d+))?")
@@ -60,3 +77,10 @@ def resolve_cluster(
     if chosen is None or chosen.strip() == OFF:
         return None
     return parse_cluster(chosen, timeout if timeout is not None else configured_timeout)
+
+
+def dask_environment(config: Mapping[str, object] | None = None) -> dict[str, str]:
+    """``config`` (default :data:`QUIET_DASK`) as the environment variables Dask reads at start,
+    e.g. ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` for ``dask worker``."""
+    chosen = QUIET_DASK if config is None else config
+    return {"DASK_" + key.upper().replace(".", "__").replace("-", "_"): str(value) for key, value in chosen.items()}
