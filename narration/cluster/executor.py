@@ -331,9 +331,18 @@ def _local_cluster(workers: int) -> Any:
             processes=True,
             host="127.0.0.1",
             dashboard_address=None,
-            silence_logs=logging.ERROR,  # the workers' warnings as they are stopped mid-task say nothing new
+            silence_logs=_local_worker_log_level(),
             preload=["narration.cluster.local_worker"],  # Ctrl-C is the narration process's to handle
         )
+
+
+def _local_worker_log_level() -> int:
+    """What ``local:N``'s own processes log. Stopped mid-task (Ctrl-C, an error), a worker whose
+    scheduler closed first logs a heartbeat ERROR with a traceback, which says nothing new: a
+    task's failure reaches the client as its exception, a lost worker as Dask's retries. So they
+    stay silent unless narration runs with -v."""
+    verbose = logging.getLogger("narration").getEffectiveLevel() <= logging.INFO
+    return logging.WARNING if verbose else logging.CRITICAL
 
 
 def _quiet_dask_logs() -> None:
