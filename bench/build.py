@@ -21,17 +21,21 @@ taken within this run. (d) is the median of three runs.
 
 With ``--compare REV``, (b), (c) and (d) also run with the code of git revision REV (a worktree of
 it first on PYTHONPATH, same interpreter) on a copy of its own, each step right after the new
-code's, so "no slower than before" is measured in one run against one (a).
+code's, so "no slower than before" is measured in one run against one (a). With ``--same-outputs``
+the new code also runs on a copy whose ``book.toml`` makes only what the code before issue 14 made
+(``[publish] epub = false``, ``[disclosure] speak = false``): like for like with an older REV.
 
     python bench/build.py                      # the whole pamphlet (minutes)
     python bench/build.py --chapters 1-5       # a stated subset of scripts/
     python bench/build.py --chapters 1 --jobs 1 --words 60   # a quick check of the script itself
     python bench/build.py --compare 9a09a51 --skip-memory    # the code before, in the same run
+    python bench/build.py --compare 9a09a51 --same-outputs --skip-memory   # and like for like
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import os
 import statistics
@@ -42,7 +46,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from narration.config import save_config
+from narration.config import BookConfig, save_config
 from narration.model import Book, load_book, render_script
 from narration.synth.engines import get_engine
 from narration.synth.pipeline import plan_book, resolve_options, synthesize_book
@@ -60,12 +64,19 @@ def synth_bench():
 
 
 def copy_book(
-    source: Book, numbers: list[int], scripts: Path, *, twice: bool = False, words: int | None = None
+    source: Book,
+    numbers: list[int],
+    scripts: Path,
+    *,
+    twice: bool = False,
+    words: int | None = None,
+    old_outputs: bool = False,
 ) -> None:
     """Write the chosen chapters (each twice when ``twice``; only the first ``words`` of each
-    when given) as a new ``scripts`` folder, with the book's ``book.toml``."""
+    when given) as a new ``scripts`` folder, with the book's ``book.toml`` (with ``old_outputs``,
+    switched to make only what the code before issue 14 made: no EPUB, no spoken disclosure)."""
     scripts.mkdir(parents=True)
-    save_config(scripts, source.config)
+    save_config(scripts, without_new_outputs(source.config) if old_outputs else source.config)
     number = 0
     for chapter in (source.chapters[n - 1] for n in numbers):
         sections, total = [], 0
@@ -79,6 +90,16 @@ def copy_book(
             name = f"{number:02d}-{chapter.key}{'-again' if copy else ''}.md"
             title = f"{chapter.title} (again)" if copy else chapter.title  # a twin of its own
             (scripts / name).write_text(render_script(title, sections), encoding="utf-8")
+
+
+def without_new_outputs(config: BookConfig) -> BookConfig:
+    """``config`` making the outputs of the code before issue 14: no read-along EPUB, no spoken
+    disclosure (the feed's and tags' disclosure lines cost nothing measurable)."""
+    return dataclasses.replace(
+        config,
+        publish=dataclasses.replace(config.publish, epub=False),
+        disclosure=dataclasses.replace(config.disclosure, speak=False),
+    )
 
 
 def run(command: list[str], log: Path, env: dict[str, str] | None = None) -> tuple[float, int, int]:
@@ -154,6 +175,11 @@ def main() -> None:
     parser.add_argument("--words", type=int, help="only the first WORDS of each chapter (to check the script)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out (e)")
     parser.add_argument("--compare", metavar="REV", help="also time (b)-(d) with the code of this git revision")
+    parser.add_argument(
+        "--same-outputs",
+        action="store_true",
+        help="also time (b)-(d) with this code making only REV's outputs (no EPUB, no spoken disclosure)",
+    )
     args = parser.parse_args()
 
     source = load_book(args.scripts)
@@ -161,11 +187,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-build-") as tmp_name:
         tmp = Path(tmp_name)
         codes = [Code("new", tmp / "book" / "scripts", None)]
+        if args.same_outputs:
+            codes.append(Code("new, old outputs", tmp / "same" / "scripts", None, old_outputs=True))
         if args.compare:
             codes.append(Code(args.compare, tmp / "old" / "scripts", old_code(args.compare, tmp / "old-code")))
         try:
             for code in codes:
-                copy_book(source, numbers, code.scripts, words=args.words)
+                copy_book(source, numbers, code.scripts, words=args.words, old_outputs=code.old_outputs)
             book = load_book(codes[0].scripts)
             what = f"chapters {args.chapters or 'all'} of {args.scripts}"
             what += f", first {args.words} words each" if args.words else ""
@@ -189,6 +217,7 @@ class Code:
     name: str
     scripts: Path
     env: dict[str, str] | None  # None: this checkout
+    old_outputs: bool = False  # its book.toml makes no EPUB and speaks no disclosure
 
     def build(self, jobs: int, log: Path) -> float:
         return run(build_command(self.scripts, jobs), log, self.env)[0]

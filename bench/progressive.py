@@ -13,6 +13,11 @@ more than 2 % above).
 
     python bench/progressive.py                              # chapters 2-6
     python bench/progressive.py --compare 9a09a51            # and the build before progressive publishing
+    python bench/progressive.py --compare 9a09a51 --same-outputs   # and like for like (no EPUB, no disclosure)
+
+With ``--same-outputs`` the new code also builds a copy whose ``book.toml`` makes only what the
+code before issue 14 made (``[publish] epub = false``, ``[disclosure] speak = false``), so the
+progressive build's own cost is seen apart from the outputs it adds.
 """
 
 from __future__ import annotations
@@ -66,6 +71,11 @@ def main() -> None:
     parser.add_argument("--chapters", default="2-6")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--compare", metavar="REV", help="also build with the code of this git revision")
+    parser.add_argument(
+        "--same-outputs",
+        action="store_true",
+        help="also build with this code making only REV's outputs (no EPUB, no spoken disclosure)",
+    )
     args = parser.parse_args()
     source = load_book(args.scripts)
     numbers = parse_ranges(args.chapters)
@@ -82,6 +92,15 @@ def main() -> None:
             f"first episode in the feed after {first or float('nan'):.1f} s of a {total:.1f} s build = {share} "
             f"-> {verdict} the <= 25 % target (the first chapter is {100 * words[0] / sum(words):.1f} % of the words)"
         )
+        same = None
+        if args.same_outputs:
+            like = tmp / "same" / "scripts"
+            build_bench().copy_book(source, numbers, like, old_outputs=True)
+            same, same_first = timed_build(like, args.jobs)
+            print(
+                f"the same build making only the outputs of before (no EPUB, no spoken disclosure): {same:.1f} s, "
+                f"first episode after {same_first or float('nan'):.1f} s"
+            )
         if args.compare:
             env = build_bench().old_code(args.compare, tmp / "old-code")
             try:
@@ -95,6 +114,12 @@ def main() -> None:
                 f"the same build with the code of {args.compare}: {before:.1f} s; progressive / before = {ratio:.3f} "
                 f"-> {'meets' if ratio <= 1.02 else 'MISSES'} the <= 2 % target"
             )
+            if same is not None:
+                like_ratio = same / before
+                print(
+                    f"  like for like (the same outputs as before): {same:.1f} / {before:.1f} = {like_ratio:.3f} "
+                    f"-> {'meets' if like_ratio <= 1.02 else 'MISSES'} the <= 2 % target"
+                )
 
 
 if __name__ == "__main__":
