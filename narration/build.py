@@ -14,6 +14,7 @@ that holds the lock itself (the studio) all go through :func:`run`.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -226,7 +227,7 @@ def run(options: BuildOptions, executors: Executors) -> BuildReport:
     book_written = write_book(result, done.audio, cover, state, plan, options.whole_book, comment)
     if options.publish is not None:
         publish_with(result, options.publish)
-    synth = _synth_result(done, pending, stream.synthesis_seconds)
+    synth = _synth_result(done, pending, stream.synthesis_seconds, stream.waited_seconds)
     encoded = tuple(sorted(set(plan.made_in())))
     reused = tuple(c.number for c in options.chapters if c.number not in encoded)
     elapsed = time.monotonic() - started
@@ -246,6 +247,7 @@ class _Stream:
         self.options, self.pending, self.out, self.ready = options, pending, out, ready
         self.chapters: ChapterByChapter | None = None
         self.synthesis_seconds = 0.0
+        self.waited_seconds = 0.0
 
     def clips_missing(self) -> bool:
         return self.chapters is not None and self.chapters.clips_missing()
@@ -272,25 +274,29 @@ class _Stream:
     def _clips(self, workers: Workers | None, stored: Callable[[ClipMeta], None]) -> Iterator[ClipMeta]:
         """The missing clips as they are stored: first those made wholly of sentences found in
         other clips, then those the workers speak (their reused sentences put back in)."""
-        started = time.monotonic()
+        started = resumed = time.monotonic()
         pipeline.index_found(self.pending)
-        for meta in self.pending.keep_reused():
+        for meta in itertools.chain(self.pending.keep_reused(), self._spoken(workers)):
             stored(meta)
-            yield meta
-        if workers is not None:
-            for audio in workers.map_unordered(self.pending.job, self.pending.tasks()):
-                meta = self.pending.keep(audio)
-                stored(meta)
-                yield meta
+            self.waited_seconds += time.monotonic() - resumed
+            yield meta  # the caller plans, masters and writes what this clip completes meanwhile
+            resumed = time.monotonic()
+        self.waited_seconds += time.monotonic() - resumed
         self.synthesis_seconds = time.monotonic() - started
 
+    def _spoken(self, workers: Workers | None) -> Iterator[ClipMeta]:
+        if workers is not None:
+            for audio in workers.map_unordered(self.pending.job, self.pending.tasks()):
+                yield self.pending.keep(audio)
 
-def _synth_result(done: Finished, pending: Pending, seconds: float) -> SynthResult:
+
+def _synth_result(done: Finished, pending: Pending, seconds: float, waited: float) -> SynthResult:
     synth = done.synth
     synth.made = len(pending.missing)
     synth.reused = len(pending.found)
     synth.audio_seconds_made = done.seconds_made
     synth.elapsed = seconds
+    synth.waited = waited
     return synth
 
 

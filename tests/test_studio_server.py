@@ -217,6 +217,8 @@ def test_a_bad_edit_is_shown_and_the_next_good_save_recovers(running):
     )
     view = get(studio.url + "api/chapter/02-goodbye")
     assert "finished" in view["blocks"][1]["text"]
+    synth = studio.rebuilder.built.report.synth  # the line the terminal shows times the speaking alone,
+    assert synth.made >= 1 and 0 < synth.waited < synth.elapsed  # not the mastering done between clips
 
 
 # --- killed mid-rebuild ----------------------------------------------------------------------------

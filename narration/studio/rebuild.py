@@ -300,7 +300,7 @@ def describe(report: BuildReport, elapsed: float) -> str:
     synth = report.synth
     parts = []
     if synth.made:
-        spoken = f"{synth.made} clip(s) spoken in {synth.elapsed:.2f} s"
+        spoken = f"{synth.made} clip(s) spoken in {synth.waited:.2f} s"  # the speaking, not the mastering between
         parts.append(f"{spoken} ({synth.audio_seconds_made:.1f} s of audio)")
     if report.units_made:
         parts.append(f"{report.units_made} unit(s) encoded")

@@ -81,4 +81,5 @@ class SynthResult:
     made: int = 0  # clips synthesised in this run
     reused: int = 0  # clips found in the cache
     audio_seconds_made: float = 0.0
-    elapsed: float = 0.0
+    elapsed: float = 0.0  # from the first clip asked for to the last stored
+    waited: float = 0.0  # of elapsed, the time spent getting clips (in-process: speaking them), not using them
