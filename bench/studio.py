@@ -10,7 +10,8 @@ folder), with the clip cache ``--cache-dir`` (kept between runs: the pamphlet's 
 (a) studio: ``narration studio --port 0`` as a new process; once its first build is done and its
     voice and codecs are loaded, ``--edits`` edits (default 10), one per chapter, spread over the
     book: in a paragraph of at least three sentences, the middle sentence gets two words more
-    (drawn at random each run, so no earlier run's clip makes the edit free). Each
+    (drawn at random among the pairs no earlier run with this clip cache gave that sentence,
+    noted in the cache's ``bench-studio-words.json``, so no earlier clip makes the edit free). Each
     is sent as the page sends it (POST /studio/api/edit) and timed from the request until the
     studio reports that rebuild done (its status polled every 5 ms); then the episode, both book
     files and the feed are checked to be current (written after the edit, the new sentence in
@@ -53,6 +54,7 @@ from narration.text.sentences import split_sentences
 REPO = Path(__file__).resolve().parents[1]
 NARRATION = [sys.executable, "-m", "narration"]
 LOG = Path(tempfile.gettempdir()) / "bench-studio.log"  # the studio's terminal output
+USED_WORDS = "bench-studio-words.json"  # in the clip cache: the word pairs its runs gave each sentence
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,26 @@ def fresh_words(count: int) -> list[str]:
     """Two words per edit, drawn anew each run: an earlier run's clips must not make it free."""
     rng = random.Random()
     return [f"{rng.choice(WORDS)} {rng.choice(WORDS)}" for _ in range(count)]
+
+
+def unused_words(targets: list[Target], record: Path) -> list[str]:
+    """Two words per target that no earlier run with this clip cache gave its sentence (noted in
+    ``record``): with a kept cache, a pair drawn again would find its sentence spoken already."""
+    try:
+        used = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        used = {}
+    rng = random.Random()
+    words = []
+    for target in targets:
+        key = f"{target.file}\t{target.sentence}"
+        left = sorted({f"{a} {b}" for a in WORDS for b in WORDS} - set(used.get(key, [])))
+        if not left:
+            sys.exit(f"every word pair was used on {target.file} with this cache: use another --cache-dir")
+        words.append(rng.choice(left))
+        used[key] = [*used.get(key, []), words[-1]]
+    record.write_text(json.dumps(used, indent=1), encoding="utf-8")
+    return words
 
 
 def longer(sentence: str, word: str) -> str:
@@ -325,7 +347,7 @@ def main() -> None:
     subprocess.run([*NARRATION, "build", "--scripts", str(scripts), "--out", str(out), "--no-progress"], check=True)
     print(f"setup build (not counted): {time.perf_counter() - started:.1f} s")
     targets = pick_targets(scripts, args.edits)
-    words, again = fresh_words(len(targets)), fresh_words(len(targets))
+    words, again = unused_words(targets, args.cache_dir / USED_WORDS), fresh_words(len(targets))
     studio = studio_edits(scripts, out, targets, words)
     cli = cli_edits(scripts, out, targets, words, again)
     print(figures("studio, edit -> every output current", studio.edits, 1.0, 2.0))
