@@ -4,9 +4,9 @@ in ``out_dir``.
 Called by ``narration build`` after the audio stage, and may be called after each chapter of a
 progressive build with a partial :class:`BuildResult` (``in_progress=True``, ``chapters`` those
 finished so far): the feed then lists those episodes, the page marks the book files "in progress",
-and the EPUB waits for the last call (written beside the transcripts). Files are written
-atomically, only when their content changed, the feed last, so it never names a file that is not
-there yet.
+and the EPUB waits for the last call (written beside the transcripts). Files are written atomically,
+only when their content changed,
+the feed last, so it never names a file that is not there yet.
 """
 
 from __future__ import annotations
