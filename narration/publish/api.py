@@ -4,8 +4,7 @@ in ``out_dir``.
 Called by ``narration build`` after the audio stage, and may be called after each chapter of a
 progressive build with a partial :class:`BuildResult` (``in_progress=True``, ``chapters`` those
 finished so far): the feed then lists those episodes, the page marks the book files "in progress",
-and the EPUB waits for the last call (written beside the transcripts). Files are written atomically,
-only when their content changed,
+and the EPUB waits for the last call. Files are written atomically, only when their content changed,
 the feed last, so it never names a file that is not there yet.
 """
 
@@ -14,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from narration import fsutil
@@ -55,17 +53,12 @@ def publish_with(result: BuildResult, settings: PublishSettings, when: dt.dateti
     _check_files(result)
     result = _stage_cover(result)
     out_dir = Path(result.out_dir)
+    write_transcripts(result)
     record = resolve(load_record(out_dir), item_guids(result), settings.published, when)
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="epub") as beside:
-        epub = None
-        if not settings.epub:
-            remove_epub(result)
-        elif not result.in_progress:  # its audio copied by the kernel while the transcripts render
-            metadata = epub_metadata(result, settings, record.base or when)
-            epub = beside.submit(fsutil.carry(write_epub), result, metadata, when)
-        write_transcripts(result)
-        if epub is not None:
-            epub.result()  # the page links it once it is there
+    if not settings.epub:
+        remove_epub(result)
+    elif not result.in_progress:
+        write_epub(result, epub_metadata(result, settings, record.base or when), when)
     write_if_changed(out_dir / PAGE_FILE, render_page(result, settings))
     _write_feed(result, settings, record, when)
     save_settings(out_dir, settings)
